@@ -1,0 +1,35 @@
+"""Problem codes about the document as JSON: its encoding, shape and node configs."""
+
+from dsl.problems.catalogue import CodeEntry as E
+
+CODES: dict[str, E] = {
+    "DOC_ENCODING": E("error", "文件不是有效的 UTF-8 编码（第 {offset} 字节）",
+                      "The file is not valid UTF-8 (byte {offset})"),
+    "DOC_JSON_SYNTAX": E("error", "JSON 语法错误：{detail}", "JSON syntax error: {detail}"),
+    "DOC_TOO_LARGE": E("error", "内容过大：{size} 字节，上限 {limit} 字节",
+                       "Content too large: {size} bytes, the limit is {limit}"),
+    "DOC_TOO_DEEP": E("error", "嵌套层级过深（上限 {limit} 层）",
+                      "Nesting is too deep (the limit is {limit} levels)"),
+    "DOC_NOT_OBJECT": E("error", "流程文档必须是一个 JSON 对象", "A flow document must be a JSON object"),
+    "DOC_REQUIRED": E("error", "缺少必填字段 “{field}”", "Required field '{field}' is missing"),
+    "DOC_UNKNOWN_FIELD": E("error", "未知字段 “{field}”{hint_zh}", "Unknown field '{field}'{hint_en}"),
+    "DOC_TYPE": E("error", "类型错误：应为{expected_zh}", "Wrong type: expected {expected_en}"),
+    "DOC_ENUM": E("error", "取值 “{value}” 无效，可选：{allowed}",
+                  "Value '{value}' is not allowed; choose one of: {allowed}"),
+    "DOC_FORMAT": E("error", "格式版本 “{value}” 不受支持，应为 {expected}",
+                    "Format '{value}' is not supported; expected {expected}"),
+    "DOC_PATTERN": E("error", "“{value}” 格式不正确：{rule_zh}", "'{value}' is malformed: {rule_en}"),
+    "DOC_TOO_LONG": E("error", "文本过长：{length} 个字符，上限 {limit}",
+                      "Text too long: {length} characters, the limit is {limit}"),
+    "DOC_RANGE": E("error", "取值超出范围：{detail}", "Value out of range: {detail}"),
+    "DOC_ONE_OF": E("error", "请在 {options} 中填写且只填写一项", "Fill in exactly one of {options}"),
+    "DOC_TOO_FEW": E("error", "至少需要 {limit} 项", "At least {limit} items are needed"),
+    "DOC_TOO_MANY": E("error", "最多允许 {limit} 项", "At most {limit} items are allowed"),
+    "DOC_EMPTY": E("error", "不能为空", "Must not be empty"),
+    "DOC_INVALID": E("error", "内容不符合要求（{rule}）", "Invalid content ({rule})"),
+    "DOC_DURATION": E("error", "时长 “{value}” 无效，示例：30m、4h、7d",
+                      "Duration '{value}' is invalid; examples: 30m, 4h, 7d"),
+    "NODE_UNKNOWN_TYPE": E("error", "未知的节点类型 “{type}”{hint_zh}",
+                           "Unknown node type '{type}'{hint_en}"),
+    "NODE_DUPLICATE_ID": E("error", "节点 ID “{id}” 重复", "Node id '{id}' is used more than once"),
+}
