@@ -38,3 +38,8 @@ def resolve(node: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "", node
     name = ref.rsplit("/", 1)[-1]
     return name, definitions()[name]
+
+
+def order_model_schema() -> dict[str, Any]:
+    """The order model schema as served by the API (``GET /api/schemas/order-model``)."""
+    return schema()

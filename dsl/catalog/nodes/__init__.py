@@ -1,9 +1,25 @@
 """One module per node type; ``ALL`` is the catalog's order (palette order within a category)."""
 
 from dsl.catalog.nodes import (
-    approval, assign, call_service, condition, decision_table, end, join, merge_window, notify,
-    order_action, parallel, reserve_stock, return_disposition, route, split_shipment, subflow,
-    switch, timer, wait_event,
+    approval,
+    assign,
+    call_service,
+    condition,
+    decision_table,
+    end,
+    join,
+    merge_window,
+    notify,
+    order_action,
+    parallel,
+    reserve_stock,
+    return_disposition,
+    route,
+    split_shipment,
+    subflow,
+    switch,
+    timer,
+    wait_event,
 )
 
 ALL = [

@@ -1,7 +1,15 @@
 """approval: a human task for a business group, with a form, an SLA and breach behaviour."""
 
 from dsl.catalog.fields import (
-    boolean, choice, config_schema, duration, group, ident, list_of, obj, text,
+    boolean,
+    choice,
+    config_schema,
+    duration,
+    group,
+    ident,
+    list_of,
+    obj,
+    text,
 )
 from dsl.catalog.types import NodeType, Port
 

@@ -1,7 +1,14 @@
 """decision_table: rows of tests over inputs set output variables (hit policy first or collect)."""
 
 from dsl.catalog.fields import (
-    choice, config_schema, expr, ident, list_of, obj, text, unary_test,
+    choice,
+    config_schema,
+    expr,
+    ident,
+    list_of,
+    obj,
+    text,
+    unary_test,
 )
 from dsl.catalog.types import NodeType, Port
 

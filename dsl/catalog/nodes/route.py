@@ -1,7 +1,16 @@
 """route: choose a warehouse (or carrier) by filters with reasons and weighted factors."""
 
 from dsl.catalog.fields import (
-    boolean, choice, config_schema, expr, ident, integer, list_of, number, obj, text,
+    boolean,
+    choice,
+    config_schema,
+    expr,
+    ident,
+    integer,
+    list_of,
+    number,
+    obj,
+    text,
 )
 from dsl.catalog.types import NodeType, Port
 

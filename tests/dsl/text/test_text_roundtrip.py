@@ -10,6 +10,8 @@ from tests_text_support import document, from_schema, is_valid, same
 from dsl.catalog import all_node_types
 from dsl.text import format_source, parse_flow, print_flow
 
+pytestmark = pytest.mark.slow  # property tests: in `make test`, not in `make test-fast`
+
 NODE_TYPES = [n.name for n in all_node_types()]
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
                                                                             HealthCheck.too_slow])

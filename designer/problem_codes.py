@@ -1,0 +1,55 @@
+"""The HTTP edge's own problem codes, and the one catalogue the API serves (dsl's plus these).
+
+Codes about a flow come from :mod:`dsl.problems`; these say what is wrong with a *request*
+(route, method, media type, body). They share the catalogue's entry type and are merged with
+it, so the UI reads one table and a code is never declared twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dsl.problems import CATALOGUE, CodeEntry, Problem
+
+E = CodeEntry
+
+API_CODES: dict[str, CodeEntry] = {
+    "API_NOT_FOUND": E("error", "没有这个接口：{url}", "There is no API route {url}"),
+    "API_METHOD_NOT_ALLOWED": E("error", "此接口不支持 {method}，可用：{allowed}",
+                                "{method} is not allowed here; use {allowed}"),
+    "API_UNSUPPORTED_MEDIA_TYPE": E("error", "不支持的内容类型 “{got}”，请使用 {expected}",
+                                    "Content-Type '{got}' is not supported; send {expected}"),
+    "API_BODY_TOO_LARGE": E("error", "请求体过大，上限 {limit} 字节",
+                            "The request body is too large; the limit is {limit} bytes"),
+    "API_BODY_ENCODING": E("error", "请求体不是有效的 UTF-8 编码（第 {offset} 字节）",
+                           "The request body is not valid UTF-8 (byte {offset})"),
+    "API_JSON_SYNTAX": E("error", "请求体不是有效的 JSON：{detail}",
+                         "The request body is not valid JSON: {detail}"),
+    "API_FIELD_REQUIRED": E("error", "缺少必填字段", "This field is required"),
+    "API_FIELD_UNKNOWN": E("error", "未知字段", "Unknown field"),
+    "API_FIELD_TYPE": E("error", "类型错误：应为 {expected}", "Wrong type: expected {expected}"),
+    "API_FIELD_INVALID": E("error", "取值无效：{detail}", "Invalid value: {detail}"),
+    "API_ONE_OF": E("error", "{fields} 必须且只能提供一个", "Send exactly one of {fields}"),
+    "API_NODE_TYPE_NOT_FOUND": E("error", "未知的节点类型 “{name}”{hint_zh}",
+                                 "Unknown node type '{name}'{hint_en}"),
+    "API_BAD_REQUEST": E("error", "请求无效：{detail}", "Bad request: {detail}"),
+    "API_HTTP_ERROR": E("error", "请求失败：{detail}", "The request failed: {detail}"),
+    "API_UNAVAILABLE": E("error", "服务暂不可用：{detail}", "The service is unavailable: {detail}"),
+    "API_INTERNAL": E("error", "服务器内部错误，详情见服务器日志",
+                      "Internal server error; the server log has the details"),
+}
+
+
+def api_problem(code: str, path: str = "", **params: Any) -> Problem:
+    """A request problem from :data:`API_CODES`, its zh/en templates filled with ``params``."""
+    entry = API_CODES[code]
+    return Problem(code=code, path=path, severity=entry.severity,
+                   message_zh=entry.zh.format(**params), message_en=entry.en.format(**params))
+
+
+def all_codes() -> dict[str, CodeEntry]:
+    """Every code the API can answer with: the flow catalogue and the request codes."""
+    clash = CATALOGUE.keys() & API_CODES.keys()
+    if clash:
+        raise ValueError(f"problem codes declared twice: {sorted(clash)}")
+    return {**CATALOGUE, **API_CODES}
