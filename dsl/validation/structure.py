@@ -61,4 +61,20 @@ def _config_problems(node: dict[str, Any], index: int) -> list[Problem]:
     config = node.get("config")
     if not isinstance(config, dict):
         return []
-    return schema_problems(_config_validator(type_name), config, ["nodes", index, "config"])
+    found = schema_problems(_config_validator(type_name), config, ["nodes", index, "config"])
+    if type_name == "decision_table" and not found:
+        found = _table_shape_problems(config, index)
+    return found
+
+
+def _table_shape_problems(config: dict[str, Any], index: int) -> list[Problem]:
+    """Each decision-table row needs one test per input column and one value per output column."""
+    found = []
+    widths = {"when": (len(config["inputs"]), "条件", "tests"), "then": (len(config["outputs"]), "取值", "values")}
+    for row_index, row in enumerate(config["rules"]):
+        for part, (expected, what_zh, what_en) in widths.items():
+            if len(row[part]) != expected:
+                where = format_path(["nodes", index, "config", "rules", row_index, part])
+                found.append(problem("TABLE_ROW_SHAPE", where, row=row_index + 1, got=len(row[part]), expected=expected,
+                                     what_zh=what_zh, what_en=what_en))
+    return found

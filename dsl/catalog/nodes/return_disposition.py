@@ -20,7 +20,7 @@ NODE = NodeType(
                                "先提供的选项", "Offer first", max_items=3),
         "pickup": choice(["none", "door", "dropoff"], "取件方式", "Pickup", labels={
             "none": ("无需取件", "None"), "door": ("上门取件", "Door pickup"),
-            "dropoff": ("自行寄回", "Drop-off")}),
+            "dropoff": ("自行寄回", "Drop-off")}, default="none"),
         "amount": expr("number", "金额（默认全额）", "Amount (default: full)"),
         "reason": text("说明", "Reason", max_length=500),
     }, ["resolution"]),

@@ -52,13 +52,13 @@ NODE = NodeType(
                          labels={"warehouse": ("仓库", "Warehouse"), "carrier": ("承运商", "Carrier")}),
         "candidates": list_of(ident("候选", "Candidate"), "候选（留空为全部）", "Candidates (empty = all)",
                               max_items=200),
-        "exclude_closed": boolean("排除关闭的仓库", "Exclude closed warehouses"),
-        "require_full_stock": boolean("要求单仓满足全部商品", "Require stock for every line"),
+        "exclude_closed": boolean("排除关闭的仓库", "Exclude closed warehouses", default=True),
+        "require_full_stock": boolean("要求单仓满足全部商品", "Require stock for every line", default=False),
         "filters": list_of(FILTER, "筛选条件", "Filters", max_items=50),
         "factors": list_of(FACTOR, "评分因子", "Factors", min_items=1, max_items=20),
         "scoring": choice(["normalised", "weighted_sum"], "打分方式", "Scoring", labels={
             "normalised": ("各因子归一化到 0–1 后加权（默认）", "Normalise each factor to 0–1, then weigh (default)"),
-            "weighted_sum": ("原始值直接加权求和", "Weighted sum of the raw values")}),
+            "weighted_sum": ("原始值直接加权求和", "Weighted sum of the raw values")}, default="normalised"),
         "split_policy": obj({
             "allow_when": expr("boolean", "允许拆单条件", "Split allowed when"),
             "max_parts": integer("最多拆成几单", "Max parts", minimum=2, maximum=10),

@@ -14,7 +14,7 @@ NODE = NodeType(
         "by": choice(["warehouse", "cold_chain"], "拆分依据", "Split by",
                      labels={"warehouse": ("按仓库", "By warehouse"),
                              "cold_chain": ("按温区", "By temperature zone")}),
-        "max_parts": integer("最多包裹数", "Max shipments", minimum=2, maximum=10),
+        "max_parts": integer("最多包裹数", "Max shipments", minimum=2, maximum=10, default=10),
     }, ["by"]),
     ports=(Port("next", "继续", "Next"),),
     handler="runtime.handlers.split_shipment:run",

@@ -31,5 +31,7 @@ CODES: dict[str, E] = {
                       "Duration '{value}' is invalid; examples: 30m, 4h, 7d"),
     "NODE_UNKNOWN_TYPE": E("error", "未知的节点类型 “{type}”{hint_zh}",
                            "Unknown node type '{type}'{hint_en}"),
+    "TABLE_ROW_SHAPE": E("error", "第 {row} 行有 {got} 个{what_zh}，应与列数 {expected} 一致",
+                         "Row {row} has {got} {what_en}; the table has {expected} columns"),
     "NODE_DUPLICATE_ID": E("error", "节点 ID “{id}” 重复", "Node id '{id}' is used more than once"),
 }

@@ -105,6 +105,12 @@ DOCUMENT_CASES = [
              "DOC_REQUIRED", path="nodes[0].config.on_sla_breach.escalate_to"),
     BadInput("config value of the wrong type", mutated(_set(["nodes", 0, "config", "form"], "comment")),
              "DOC_TYPE", path="nodes[0].config.form"),
+    BadInput("decision-table row missing a value", mutated(lambda d: d["nodes"].insert(5, {
+        "id": "table", "type": "decision_table", "config": {
+            "hit_policy": "first", "inputs": [{"name": "r", "expr": "return_request.reason_text"}],
+            "outputs": [{"name": "c", "type": "string"}, {"name": "d", "type": "number"}],
+            "rules": [{"when": ['contains "码"'], "then": ["size"]}]}})),
+             "TABLE_ROW_SHAPE", path="nodes[5].config.rules[0].then"),
     BadInput("timer with both duration and until",
              mutated(lambda d: d["nodes"].insert(5, {"id": "t", "type": "timer",
                                                      "config": {"duration": "1h", "until": "now()"}})),

@@ -1,0 +1,23 @@
+"""end: the instance finishes with a named outcome (a sub-flow's caller continues by it).
+
+Reaching an end finishes the whole instance: tokens still waiting on other branches are cancelled
+(their tasks and timers get cancel effects). Bring parallel branches together with a join first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.engine.outcomes import End
+
+
+def compile(config: dict[str, Any], c) -> str:
+    return config["outcome"]
+
+
+def run(ctx, node, token):
+    return End(node.spec, node.spec)
+
+
+def explain(spec: str, detail: str) -> dict[str, Any]:
+    return {"outcome": detail}
