@@ -1,0 +1,24 @@
+"""The declarative base: one metadata with a naming convention, so every constraint has a stable name.
+
+Stable names matter to Alembic: SQLite batch migrations rebuild tables and must find each
+constraint by name, and PostgreSQL error messages name the constraint that failed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every Orderloom table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
