@@ -1,5 +1,6 @@
 # Orderloom -- the two commands:
-#   make run        the designer on http://127.0.0.1:8000 (embedded SQLite, in-process; no services)
+#   make run        demo data, then the designer on http://127.0.0.1:8000 with sample orders flowing
+#                   (embedded SQLite, in-process; no services; DEMO_ORDERS=0 for no sample orders)
 #   make test       every test, with a real Redis and PostgreSQL started for the run (what CI runs)
 # and for the inner loop:
 #   make test-fast  unit tests only: no servers, no browser, stops at the first failure
@@ -15,12 +16,18 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+DEMO_ORDERS ?= 300
+DEMO_INTERVAL ?= 3
 
 .PHONY: run test test-fast lint install frontend system-packages clean
 
-# Demo data (warehouses, stock, template flows) will be seeded here in a later issue.
+# `orderloom demo` is idempotent: warehouses, stock, customers, carriers, feeds, demo connections (pointing at
+# this server's /api/demo-receiver) and the template flows; then the server sends DEMO_ORDERS sample orders,
+# one every DEMO_INTERVAL seconds, through the runtime in the background (they stop with the server).
 run: $(INSTALLED) frontend
-	$(VENV)/bin/orderloom serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/orderloom demo --receiver-url http://127.0.0.1:$(PORT)/api/demo-receiver
+	$(VENV)/bin/orderloom serve --host $(HOST) --port $(PORT) --demo-trickle $(DEMO_ORDERS) \
+	  --trickle-interval $(DEMO_INTERVAL)
 
 # exec: a TERM to make reaches .ci/with-services itself, whose trap stops the servers
 test: system-packages $(INSTALLED) frontend

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 from designer import extensions
@@ -16,15 +18,20 @@ __all__ = ["__version__", "create_app"]
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the designer app; without ``settings`` they are read from the environment."""
+def create_app(settings: Settings | None = None, *, background: bool = False, clock: Any = None) -> Flask:
+    """Build the designer app; without ``settings`` they are read from the environment.
+
+    ``background``: the in-process executor runs instances, due timers and the outbox on its own
+    thread (a server); without it the work runs inside each request (tests, the CLI). ``clock``:
+    a callable giving an aware "now" for the runtime (tests drive SLA timers with it).
+    """
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.json.ensure_ascii = False  # Chinese labels stay readable
     app.json.sort_keys = False  # documents keep their authored key order
 
-    extensions.init_app(app, settings)
+    extensions.init_app(app, settings, background=background, clock=clock)
     register_error_handlers(app)
     register_blueprints(app)
     app.extensions["orderloom.openapi"] = build_spec(app, title="Orderloom API", version=__version__)

@@ -40,19 +40,154 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
-def serve(host: str, port: int) -> None:
-    """Run the designer (API now, the canvas later) on HOST:PORT."""
-    from designer import create_app
+@click.option("--demo-trickle", "trickle", default=0, show_default=True, type=click.IntRange(0, 100_000),
+              metavar="N", help="Send N sample orders through the runtime while serving (needs `orderloom demo`).")
+@click.option("--trickle-interval", default=3.0, show_default=True, type=click.FloatRange(0.05, 3600),
+              metavar="SECONDS", help="Pause between two sample orders.")
+def serve(host: str, port: int, trickle: int, trickle_interval: float) -> None:
+    """Run the designer (API now, the canvas later) on HOST:PORT, with the in-process runtime."""
+    from designer import create_app, extensions
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        raise UsageProblem(str(exc)) from None
-    app = create_app(settings)
+    settings = _settings()
+    app = create_app(settings, background=True)
     click.echo(f"Orderloom {__version__}: http://{host}:{port}/api/health  "
                f"(database: {settings.database_kind}, redis: {settings.redis_url or 'in-process'}, "
                f"data: {settings.data_dir})")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    demo = None
+    if trickle:
+        from runtime.demo import Trickle
+
+        rt = app.extensions[extensions.runtime.key]
+        demo = Trickle(rt.ingest, count=trickle, interval=trickle_interval, timezone=settings.timezone).start()
+        click.echo(f"demo: {trickle} sample order(s), one every {trickle_interval:g} s", err=True)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if demo is not None:
+            demo.stop()
+        extensions.runtime.shutdown(app)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--user", default=None, metavar="NAME", help="Recorded as the publisher (default: $USER).")
+@lang_option
+def publish(files: tuple[Path, ...], user: str | None, lang: str) -> None:
+    """Validate flow files and publish each as the active version of its flow; print the version numbers.
+
+    Sub-flows among FILES are published first, so a caller and its sub-flow can go together. If
+    any file has problems (`file:line:col: CODE message`), nothing is published (exit 1). Publishing
+    a file whose content is already active changes nothing.
+    """
+    from runtime.store.versions import InvalidDocument, publish_document, published_flow_keys
+
+    sources = {path: _read(path) for path in files}
+    database = _open_database()
+    with database.read() as session:
+        known = published_flow_keys(session)
+    documents, failed = {}, 0
+    keys = {k for k in (_flow_key(p, data) for p, data in sources.items()) if k}
+    for path, data in sources.items():
+        result = _validate_against(path, data, known | keys)
+        _print_problems(path, result.problems, lang)
+        if not result.valid or result.document is None:
+            failed += 1
+        else:
+            documents[path] = result.document
+    if failed:
+        click.echo(f"{len(files)} file(s) checked, {failed} with problems; nothing published", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    who = user or _whoami()
+    order = sorted(documents, key=lambda p: documents[p].get("kind") != "subflow")
+    records, current = [], None
+    try:
+        with database.transaction() as session:  # all or nothing
+            for current in order:
+                records.append((current, publish_document(session, documents[current], user=who)))
+    except InvalidDocument as exc:  # e.g. a sub-flow retired by someone else meanwhile
+        _print_problems(current, exc.problems, lang)
+        click.echo("nothing published", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    finally:
+        database.dispose()
+    for path, record in records:
+        state = "published" if record.created else "unchanged, already active"
+        click.echo(f"{path}: {record.flow_key} version {record.number} ({state})")
+
+
+@main.command()
+@click.option("--receiver-url", default=None, metavar="URL",
+              help="Base URL of the demo receiver the demo connections point at "
+                   "[default: http://127.0.0.1:8000/api/demo-receiver].")
+@click.option("--trickle", default=0, show_default=True, type=click.IntRange(0, 100_000), metavar="N",
+              help="After seeding, send N sample orders through the runtime, here, one every --interval.")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0, 3600), metavar="SECONDS",
+              help="Pause between two sample orders of --trickle.")
+def demo(receiver_url: str | None, trickle: int, interval: float) -> None:
+    """Seed the demo data (idempotent): warehouses, stock, customers, carriers, feeds, connections, flows.
+
+    Running it again adds only what is missing. With --trickle N it then sends N sample orders
+    (`order.paid`) through the runtime in this process; `orderloom serve --demo-trickle N` does the
+    same in the background of the server.
+    """
+    from runtime.demo import DEFAULT_RECEIVER, Trickle, seed
+
+    settings = _settings()
+    database = _open_database(settings)
+    try:
+        report = seed(database, receiver_url=receiver_url or DEFAULT_RECEIVER)
+        for line in report.lines():
+            click.echo(line)
+        if trickle:
+            from designer import create_app, extensions
+
+            app = create_app(settings)
+            rt = app.extensions[extensions.runtime.key]
+            sender = Trickle(rt.ingest, count=trickle, interval=interval, timezone=settings.timezone)
+            sender.run()
+            click.echo(f"sample orders: {sender.sent} sent, {sender.failed} failed")
+            extensions.runtime.shutdown(app)
+    finally:
+        database.dispose()
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _open_database(settings: Settings | None = None):
+    """The configured database, migrated to the newest schema (exit 2 if it cannot be)."""
+    from runtime.store.db import Database
+    from runtime.store.migrate import upgrade
+
+    settings = settings or _settings()
+    try:
+        database = Database.open(settings.sqlalchemy_url)
+        upgrade(database.engine)
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the database is a usage problem here
+        raise UsageProblem(f"database {settings.database_kind}: {type(exc).__name__}: "
+                           f"{(str(exc).splitlines() or [''])[0]}") from None
+    return database
+
+
+def _whoami() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is fine
+        return None
+
+
+def _validate_against(path: Path, data: bytes, known_flows: set[str]):
+    """Validate a flow file against the flows that exist (published, or among the files given)."""
+    from dsl.validation import validate_source
+
+    return validate_source(data, syntax=SYNTAX_BY_SUFFIX.get(path.suffix.lower()), known_flows=known_flows,
+                           filename=str(path))
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""The HTTP edge's own problem codes, and the one catalogue the API serves (dsl's plus these).
+"""The HTTP edge's own problem codes, and the one catalogue the API serves (dsl's, the runtime's, these).
 
 Codes about a flow come from :mod:`dsl.problems`; these say what is wrong with a *request*
 (route, method, media type, body). They share the catalogue's entry type and are merged with
@@ -32,6 +32,24 @@ API_CODES: dict[str, CodeEntry] = {
     "API_ONE_OF": E("error", "{fields} 必须且只能提供一个", "Send exactly one of {fields}"),
     "API_NODE_TYPE_NOT_FOUND": E("error", "未知的节点类型 “{name}”{hint_zh}",
                                  "Unknown node type '{name}'{hint_en}"),
+    "API_ORDER_NOT_FOUND": E("error", "没有订单 {id}", "There is no order {id}"),
+    "API_INSTANCE_NOT_FOUND": E("error", "没有流程实例 {id}", "There is no flow instance {id}"),
+    "API_TASK_NOT_FOUND": E("error", "没有任务 {id}", "There is no task {id}"),
+    "API_WAREHOUSE_NOT_FOUND": E("error", "没有仓库 “{id}”", "There is no warehouse '{id}'"),
+    "API_CARRIER_NOT_FOUND": E("error", "没有承运商 “{id}”", "There is no carrier '{id}'"),
+    "API_CONTEXT_FEED_NOT_FOUND": E("error", "没有外部信息 “{id}”", "There is no context feed '{id}'"),
+    "API_CONNECTION_NOT_FOUND": E("error", "没有连接 “{id}”", "There is no connection '{id}'"),
+    "API_DEAD_LETTER_NOT_FOUND": E("error", "没有死信 {id}", "There is no dead letter {id}"),
+    "API_FLOW_NOT_FOUND": E("error", "没有流程 “{id}”", "There is no flow '{id}'"),
+    "API_ACTOR_REQUIRED": E("error", "请在请求体 actor 或请求头 X-Orderloom-User 中说明操作人",
+                            "Say who acts: `actor` in the body or the X-Orderloom-User header"),
+    "API_EVENT_INVALID": E("error", "事件内容无效（{code}）：{detail_zh}",
+                           "The event is invalid ({code}): {detail_en}"),
+    "API_RUNTIME_REFUSED": E("error", "无法执行（{code}）：{detail_zh}", "Refused ({code}): {detail_en}"),
+    "API_STOCK_REFUSED": E("error", "库存调整被拒绝：{detail_zh}", "The stock adjustment was refused: {detail_en}"),
+    "API_DEAD_LETTER_STATE": E("error", "只有死信状态（dead）的消息可以{action_zh}，此消息为 {state}",
+                               "Only a dead letter can be {action_en}; this one is {state}"),
+    "API_FEED_VALUE": E("error", "外部信息取值无效：{detail}", "Invalid context feed value: {detail}"),
     "API_BAD_REQUEST": E("error", "请求无效：{detail}", "Bad request: {detail}"),
     "API_HTTP_ERROR": E("error", "请求失败：{detail}", "The request failed: {detail}"),
     "API_UNAVAILABLE": E("error", "服务暂不可用：{detail}", "The service is unavailable: {detail}"),
@@ -48,8 +66,21 @@ def api_problem(code: str, path: str = "", **params: Any) -> Problem:
 
 
 def all_codes() -> dict[str, CodeEntry]:
-    """Every code the API can answer with: the flow catalogue and the request codes."""
-    clash = CATALOGUE.keys() & API_CODES.keys()
-    if clash:
-        raise ValueError(f"problem codes declared twice: {sorted(clash)}")
-    return {**CATALOGUE, **API_CODES}
+    """Every code the API can answer with: the flow catalogue, the runtime's refusals and the request codes."""
+    tables = [CATALOGUE, runtime_codes(), API_CODES]
+    merged: dict[str, CodeEntry] = {}
+    for table in tables:
+        clash = merged.keys() & table.keys()
+        if clash:
+            raise ValueError(f"problem codes declared twice: {sorted(clash)}")
+        merged.update(table)
+    return merged
+
+
+def runtime_codes() -> dict[str, CodeEntry]:
+    """The runtime facade's codes (``runtime.service.errors.CODES``), empty in a build without it."""
+    try:
+        from runtime.service.errors import CODES
+    except ImportError:
+        return {}
+    return dict(CODES)

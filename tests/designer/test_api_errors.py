@@ -1,6 +1,7 @@
 """Every error is application/problem+json, and no garbage makes the API answer 500."""
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,12 +27,23 @@ GARBAGE = [
 ]
 
 
+#: a value for each URL argument, and one that names nothing
+URL_ARGUMENTS = {"name": ["approval", "x" * 300], "code": ["hz", "%00"], "key": ["weather", "-1"],
+                 "region": ["east", "*"]}
+
+
 def api_urls(app):
-    urls = []
+    urls = set()
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api"):
-            urls.append(rule.rule.replace("<name>", "approval"))
-    return sorted(set(urls))
+        if not rule.rule.startswith("/api"):
+            continue
+        for variant in (0, 1):
+            url = rule.rule
+            for argument in rule.arguments:
+                value = URL_ARGUMENTS.get(argument, ["1", "abc"])[variant]
+                url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", value, url)
+            urls.add(url)
+    return sorted(urls)
 
 
 def test_garbage_to_every_endpoint_never_gives_a_500(app, client):

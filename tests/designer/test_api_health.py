@@ -17,7 +17,10 @@ def test_the_embedded_default_is_healthy(client, settings):
     assert response.status_code == 200
     body = response.get_json()
     assert body == {"status": "ok", "version": body["version"], "database": "ok", "database_kind": "sqlite",
-                    "redis": "not configured", "timezone": "Asia/Shanghai"}
+                    "redis": "not configured", "workers": "in-process",
+                    "timers": {"poller": "in-process", "pending": 0, "overdue": 0, "grace_seconds": 60,
+                               "next_due_at": None},
+                    "timezone": "Asia/Shanghai"}
     assert (settings.data_dir / "orderloom.db").exists(), "the check really opened the SQLite file"
 
 

@@ -1,0 +1,115 @@
+"""Per-process state of a Celery worker: one ``Runtime`` (database, publisher, executor), built lazily.
+
+Built on first use inside the process that runs tasks (a prefork child, after the fork), and
+rebuilt if the process id changes, so no connection or thread crosses a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from runtime.config import Settings
+
+log = logging.getLogger(__name__)
+
+OUTBOX_CLAIM = 10
+OUTBOX_VISIBILITY = timedelta(seconds=30)
+
+_state: WorkerState | None = None
+_lock = threading.Lock()
+
+
+@dataclass
+class WorkerState:
+    settings: Settings
+    db: Any
+    runtime: Any
+    publisher: Any
+    executor: Any
+    pid: int
+
+    def requeue_expired_leases(self, limit: int = 100) -> int:
+        """Orders of running instances whose lease expired go back to the workers; returns how many orders."""
+        from runtime.store.leases import expired_leases
+        from runtime.store.models import Instance
+        from runtime.store.types import utcnow
+
+        with self.db.read() as session:
+            ids = expired_leases(session, utcnow(), limit=limit)
+            if not ids:
+                return 0
+            orders = sorted({row[0] for row in session.query(Instance.order_id).filter(Instance.id.in_(ids))})
+        self.executor.submit(orders)
+        log.info("sweeper: %d instance(s) with an expired lease; orders %s re-enqueued", len(ids), orders)
+        return len(orders)
+
+    def deliver_outbox(self, budget_s: float, limit: int = OUTBOX_CLAIM,
+                       visibility: timedelta = OUTBOX_VISIBILITY) -> int:
+        """Rounds of ``deliver_due`` until fewer than ``limit`` were due or ``budget_s`` is spent.
+
+        Small claims with a 30 s visibility: an effect claimed by a worker that then dies is retried
+        after 30 s; a claim whose requests take longer than that may be delivered twice (same key).
+        """
+        from runtime.outbox import deliver_due
+
+        delivered = 0
+        deadline = time.monotonic() + budget_s
+        while time.monotonic() < deadline:
+            report = deliver_due(self.db, responder=self.runtime, limit=limit, visibility=visibility)
+            delivered += report.claimed
+            if report.claimed < limit:
+                break
+        return delivered
+
+    def close(self) -> None:
+        close = getattr(self.publisher, "close", None)
+        if close is not None:
+            close()
+        self.db.dispose()
+
+
+def worker_state(app: Any) -> WorkerState:
+    """This process's state (built on first use, from the app's settings or the environment)."""
+    global _state
+    pid = os.getpid()
+    state = _state
+    if state is not None and state.pid == pid:
+        return state
+    with _lock:
+        if _state is None or _state.pid != pid:
+            _state = _build(app, pid)
+        return _state
+
+
+def close_worker_state() -> None:
+    """Flush the publisher and close the database of this process (worker shutdown)."""
+    global _state
+    with _lock:
+        state, _state = _state, None
+    if state is not None and state.pid == os.getpid():
+        try:
+            state.close()
+        except Exception:  # noqa: BLE001
+            log.exception("closing the worker state failed")
+
+
+def _build(app: Any, pid: int) -> WorkerState:
+    from runtime.executors.celery_executor import CeleryExecutor
+    from runtime.live import make_publisher
+    from runtime.service import Runtime
+    from runtime.store.db import Database
+
+    settings = getattr(app, "orderloom_settings", None) or Settings.from_env()
+    db = Database.open(settings.sqlalchemy_url)
+    publisher = make_publisher(settings.redis_url) if settings.redis_url else None
+    executor = CeleryExecutor(app)
+    runtime = Runtime(db, timezone=settings.timezone, executor=executor, publisher=publisher)
+    log.info("orderloom worker process %d: database %s, live events %s", pid, settings.database_kind,
+             "on" if publisher else "off")
+    return WorkerState(settings, db, runtime, publisher, executor, pid)

@@ -1,0 +1,130 @@
+"""The Socket.IO side of live updates: clients join rooms and receive what the runtime publishes.
+
+``register_socketio(app, message_queue)`` attaches Flask-SocketIO (threading mode + simple-websocket)
+to the designer's Flask app. With ``message_queue`` = the Redis URL, emits of every other process
+(Celery workers, API workers) reach this process's clients; in distributed mode this is its own
+process (Flask-SocketIO needs one process per client set — no multi-worker gunicorn without sticky
+sessions), see ``docs/distributed.md``.
+
+Client protocol (namespace ``/``):
+
+- ``join`` ``{"room": "order:12"}`` → ack ``{"ok": true, "room": "order:12"}`` or ``{"ok": false,
+  "error": {"code": ..., "message": ...}}``; ``leave`` likewise;
+- the server emits ``batch`` ``{"room", "events": [{"event", "data"}]}`` to each room
+  (``runtime/contracts/live-events.schema.json``).
+
+Rights: every join goes through :func:`may_join` — the single place where the next issue (auth) checks
+the user's rights on the room. Today it allows every valid room.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from runtime.live.events import is_room
+
+log = logging.getLogger(__name__)
+
+
+def may_join(room: str, auth: dict[str, Any] | None, environ: dict[str, Any] | None = None) -> bool:
+    """Whether the connection (its Socket.IO ``auth`` payload and WSGI environ) may join ``room``.
+
+    THE rights check for rooms. Currently allows all; with auth it will resolve the user from the
+    token / session and check: ``order:<id>`` — may read the order; ``flow:<key>`` — may read the
+    flow; ``group:<name>`` — is a member of the group (or admin).
+    """
+    return True
+
+
+def register_socketio(app: Any, message_queue: str | None = None, *, check: Any = None,
+                      cors_allowed_origins: Any = None, **socketio_options: Any) -> Any:
+    """Attach a ``SocketIO`` with the room protocol to ``app``; returns it (also ``app.extensions["socketio"]``).
+
+    ``check(room, auth, environ) -> bool`` replaces :func:`may_join` (tests). Call once per app.
+    """
+    from flask import request
+    from flask_socketio import SocketIO, join_room, leave_room
+
+    sio = SocketIO(app, async_mode="threading", message_queue=message_queue,
+                   cors_allowed_origins=cors_allowed_origins, **socketio_options)
+    allowed = check or may_join
+    auth_by_sid: dict[str, Any] = {}
+
+    @sio.on("connect")
+    def _connect(auth: Any = None) -> None:
+        auth_by_sid[request.sid] = auth if isinstance(auth, dict) else None  # type: ignore[attr-defined]
+
+    @sio.on("disconnect")
+    def _disconnect(*_: Any) -> None:
+        auth_by_sid.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    @sio.on("join")
+    def _join(data: Any = None) -> dict[str, Any]:
+        room = data.get("room") if isinstance(data, dict) else None
+        if not is_room(room):
+            return _refused("ROOM_INVALID", "room must be order:<id>, flow:<key> or group:<name>")
+        if not allowed(room, auth_by_sid.get(request.sid), request.environ):  # type: ignore[attr-defined]
+            return _refused("ROOM_FORBIDDEN", f"not allowed to join {room}")
+        join_room(room)
+        return {"ok": True, "room": room}
+
+    @sio.on("leave")
+    def _leave(data: Any = None) -> dict[str, Any]:
+        room = data.get("room") if isinstance(data, dict) else None
+        if not is_room(room):
+            return _refused("ROOM_INVALID", "room must be order:<id>, flow:<key> or group:<name>")
+        leave_room(room)
+        return {"ok": True, "room": room}
+
+    return sio
+
+
+def _refused(code: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def create_socket_app(message_queue: str | None, *, cors_allowed_origins: Any = None) -> Any:
+    """A Flask app that only serves Socket.IO (the separate live-updates process of distributed mode)."""
+    from flask import Flask
+
+    app = Flask("orderloom-live")
+    register_socketio(app, message_queue, cors_allowed_origins=cors_allowed_origins)
+
+    @app.get("/live/health")
+    def _health() -> dict[str, Any]:
+        return {"status": "ok", "message_queue": bool(message_queue)}
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m runtime.live.socket_server --host 127.0.0.1 --port 8001 [--cors-origin URL]``.
+
+    The message queue is ``ORDERLOOM_REDIS_URL`` (required: without it no other process can reach the
+    clients). Threading mode on Werkzeug with simple-websocket (real WebSockets), one process.
+    """
+    import argparse
+
+    from runtime.config import ConfigError, Settings
+
+    parser = argparse.ArgumentParser(prog="python -m runtime.live.socket_server",
+                                     description="Orderloom's Socket.IO process (live updates), fed by Redis")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--cors-origin", action="append", default=None,
+                        help="an origin allowed to connect (the designer's URL); repeatable; '*' for any")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise ConfigError("ORDERLOOM_REDIS_URL is not set: the Socket.IO process is fed through Redis")
+    origins = None if not args.cors_origin else ("*" if "*" in args.cors_origin else args.cors_origin)
+    app = create_socket_app(settings.redis_url, cors_allowed_origins=origins)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log.info("orderloom live: Socket.IO on http://%s:%d, message queue %s", args.host, args.port,
+             settings.redis_url.split("@")[-1])
+    app.extensions["socketio"].run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()
