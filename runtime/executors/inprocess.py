@@ -6,7 +6,7 @@ import logging
 import queue
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from runtime.service import Runtime
@@ -42,17 +42,18 @@ class InProcessExecutor:
             self._thread = threading.Thread(target=self._work, name="orderloom-inprocess", daemon=True)
             self._thread.start()
 
-    def submit(self, order_ids: list[int]) -> None:
+    def submit(self, order_ids: list[int]) -> list[dict[str, Any]] | None:
+        """Process the orders now (``background=False``: returns ``process_orders``' results) or queue them."""
         if not order_ids:
-            return
+            return None
         if not self.background:
-            self.runtime.process_orders(list(order_ids))
-            return
+            return self.runtime.process_orders(list(order_ids))
         with self._lock:
             self._pending += len(order_ids)
             self._idle.clear()
         for order_id in order_ids:
             self._queue.put(order_id)
+        return None
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every submitted order has been processed; ``False`` on timeout."""
@@ -101,7 +102,8 @@ class InProcessExecutor:
                 last_sweep = now
                 try:
                     self.runtime.fire_due_timers()
-                    self.runtime.process_pending()
+                    if self._queue.empty():  # the sweep finds what no submit brought; not while work is queued
+                        self.runtime.process_pending()
                 except Exception:
                     log.exception("timer / sweeper round failed")
             if stop:

@@ -13,6 +13,7 @@ timers and outbox commit together; live events are published after the commit. S
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -30,15 +31,16 @@ from runtime.executors import Executor, InProcessExecutor
 from runtime.service import ingest as _ingest
 from runtime.service import orders as _orders
 from runtime.service import queries as _queries
+from runtime.service.batch import Batch
 from runtime.service.errors import InputError, NotFound, Refused, ServiceError
 from runtime.service.payloads import check_ids, check_kind
 from runtime.service.pipeline import handle_event, settle
 from runtime.service.publishing import MemoryPublisher, NullPublisher, Publisher
-from runtime.service.release import VersionInfo, choose_version
+from runtime.service.release import VersionCache, choose_version
 from runtime.service.runs import run_instance
 from runtime.service.tasks import check_decision, check_form, check_open
 from runtime.service.views import LIVE, task_view
-from runtime.service.work import Work, instance_id_of, lock_order
+from runtime.service.work import Work, instance_id_of, lock_order, lock_orders
 from runtime.store import stock
 from runtime.store.events import receive_event
 from runtime.store.models import InboundEvent, Instance, Order, Reservation, Task, Timer, Warehouse
@@ -61,7 +63,11 @@ class Runtime:
         self._clock = clock
         self.publisher: Publisher = publisher if publisher is not None else NullPublisher()
         self.executor: Executor = executor if executor is not None else InProcessExecutor(self)
-        self._versions: dict[int, VersionInfo] = {}  # flow versions never change: cached per database
+        self._versions = VersionCache()  # flow versions and each stage's active ones, per process
+        self._channels: set[str] = set()  # channel codes known to exist
+        self._ingests = GroupCommit(self._ingest_group)
+        self.batch_size = 32  # orders per transaction in process_orders
+        self.batch_seconds = 0.1  # … or fewer, once a transaction has run this long (the write lock is held)
 
     # ---- plumbing ------------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -70,6 +76,10 @@ class Runtime:
         if value.tzinfo is None:
             raise ValueError("the runtime clock must return an aware datetime")
         return value.astimezone(self.tz)
+
+    def _live(self) -> bool:
+        """Whether anyone listens to live events (a :class:`NullPublisher` does not)."""
+        return not isinstance(self.publisher, NullPublisher)
 
     def _publish(self, batch: list[dict[str, Any]]) -> None:
         if not batch:
@@ -87,9 +97,12 @@ class Runtime:
             order = lock_order(session, order_id)
             if order is None:
                 raise NotFound("order", order_id)
-            work = Work(session, order, now or self.now(), self.tz, self._versions)
+            batch = Batch(session, self._versions, live=self._live())
+            work = Work(batch, order, now or self.now(), self.tz)
             answer = op(work)
             settle(work)
+            batch.keep(work.rows)
+            batch.write()
             value = answer() if callable(answer) else answer
         self._publish(work.events)
         return value
@@ -98,47 +111,102 @@ class Runtime:
     def ingest(self, source: str, event_id: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Store an inbound event once per (source, event_id) — creating the order for order.created/paid —
         and hand the order to the executor. The same pair again gives the same order and event number
-        with ``duplicate: true`` and starts nothing."""
+        with ``duplicate: true`` and starts nothing.
+
+        Concurrent calls commit together (:class:`GroupCommit`): the payload is checked in the calling
+        thread, then one caller stores every event waiting at that moment in one transaction
+        (:func:`runtime.service.ingest.receive_many`) and each caller returns once its event committed."""
         check_ids(source, event_id)
         check_kind(kind)
         if not isinstance(payload, dict):
             raise InputError("RUN_FIELD_TYPE", "payload", "payload 应为对象", "payload must be an object")
-        for attempt in range(3):
+        item = _ingest.Inbound.read(source, event_id, kind, payload, self.tz)
+        self._ingests(item)
+        if item.error is not None:
+            raise item.error
+        assert item.answer is not None
+        order_id = item.answer["order_id"]
+        status = item.status
+        if not item.duplicate:
             try:
-                with self.db.transaction() as session:
-                    answer, duplicate = _ingest.receive(session, source, event_id, kind, payload, self.tz,
-                                                        self.now())
-                break
-            except IntegrityError:  # the same order or customer created concurrently: look again
-                if attempt == 2:
-                    raise
-        order_id = answer["order_id"]
-        if not duplicate:
-            try:
-                self.executor.submit([order_id])
+                done = self.executor.submit([order_id])
             except _TRANSIENT:  # stored: process_pending (the sweeper) runs it later
                 log.warning("order %s: processing deferred after a transient database error", order_id,
                             exc_info=True)
-        with self.db.read() as session:
-            status = session.execute(select(Order.status).where(Order.id == order_id)).scalar_one()
-        return {"order_id": order_id, "event_seq": answer.get("event_seq"), "duplicate": duplicate,
+                done = None
+            if isinstance(done, list):  # processed in this call: its status now
+                status = next((r["status"] for r in done if r.get("order_id") == order_id), None)
+            elif done is not None or status is None:
+                status = None
+        if status is None or item.duplicate:
+            with self.db.read() as session:
+                status = session.execute(select(Order.status).where(Order.id == order_id)).scalar_one()
+        return {"order_id": order_id, "event_seq": item.answer.get("event_seq"), "duplicate": item.duplicate,
                 "status": status}
 
+    def _ingest_group(self, items: list[_ingest.Inbound]) -> None:
+        """Store a group of events in one transaction; if that fails (another process created the same order
+        or customer meanwhile), each alone, as before."""
+        try:
+            with self.db.transaction() as session:
+                created = _ingest.receive_many(session, items, self.now(), self._channels)
+            self._channels.update(created)
+            return
+        except Exception:  # noqa: BLE001 - rolled back: one by one below
+            log.debug("group ingest of %d events rolled back; one by one", len(items), exc_info=True)
+        for item in items:
+            item.answer, item.duplicate, item.error, item.status = None, False, None, None
+            try:
+                item.answer, item.duplicate = self._receive_one(item)
+            except Exception as exc:  # noqa: BLE001 - the caller raises it
+                item.error = exc
+
+    def _receive_one(self, item: _ingest.Inbound) -> tuple[dict[str, Any], bool]:
+        for attempt in range(3):
+            try:
+                with self.db.transaction() as session:
+                    return _ingest.receive(session, item.source, item.event_id, item.kind, item.payload, self.tz,
+                                           self.now())
+            except IntegrityError:  # the same order or customer created concurrently: look again
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def process_orders(self, order_ids: list[int]) -> list[dict[str, Any]]:
-        """Run every unprocessed event of each order, in sequence order, one transaction per event."""
-        results = []
-        for order_id in dict.fromkeys(order_ids):
-            processed = failed = 0
-            while (outcome := self._with_retries(self._process_next, order_id)) is not None:
-                if outcome == "failed":
-                    failed += 1
-                else:
-                    processed += 1
-            with self.db.read() as session:
-                order = session.get(Order, order_id)
-                results.append({"order_id": order_id, "processed": processed, "failed": failed,
-                                "status": order.status if order else None, "stage": order.stage if order else None})
-        return results
+        """Run every unprocessed event of each order, in sequence order; returns
+        ``[{order_id, processed, failed, status, stage}]`` in the order asked.
+
+        Orders are processed in batches, one transaction per batch (at most :attr:`batch_size` orders, and
+        no more once it has run :attr:`batch_seconds`), the orders locked together in id order. A batch is
+        first run optimistically (no savepoint per event, reservations checked against the stock read in
+        the transaction and their conditional updates made at the end, every row written in bulk — see
+        :mod:`runtime.service.batch`); if anything goes wrong it rolls back and runs carefully: each event
+        in its own savepoint, so an event that fails is rolled back alone and marked ``failed`` while the
+        others commit. If that fails as a whole too (a transient database error, a deadlock between
+        workers), its orders run one transaction per order, with retries.
+        """
+        ids = list(dict.fromkeys(int(i) for i in order_ids))
+        results: dict[int, dict[str, Any]] = {}
+        pending = ids
+        while pending:
+            chunk, pending = pending[:self.batch_size], pending[self.batch_size:]
+            try:
+                done, rest = self._process_batch(chunk, careful=False)
+            except Exception:  # noqa: BLE001 - rolled back: run it again carefully
+                log.debug("optimistic batch of %d orders rolled back; running it carefully", len(chunk),
+                          exc_info=True)
+                try:
+                    done, rest = self._process_batch(chunk, careful=True)
+                except Exception:  # noqa: BLE001 - each order alone, with retries
+                    log.warning("a batch of %d orders failed; processing them one by one", len(chunk),
+                                exc_info=True)
+                    done, rest = {}, []
+                    for order_id in chunk:
+                        done.update(self._with_retries(
+                            lambda one: self._process_batch([one], careful=True, alone=True)[0], order_id))
+            results.update(done)
+            pending = rest + pending
+        return [results[order_id] for order_id in ids]
 
     @staticmethod
     def _with_retries(fn: Callable[[int], T], arg: int, attempts: int = 3) -> T:
@@ -154,37 +222,93 @@ class Runtime:
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _process_next(self, order_id: int) -> str | None:
-        with self.db.transaction() as session:
-            order = lock_order(session, order_id)
-            if order is None:
-                return None
-            event = session.execute(
-                select(InboundEvent).where(InboundEvent.order_id == order_id, InboundEvent.status == "received")
-                .order_by(InboundEvent.seq).limit(1)).scalar_one_or_none()
-            if event is None:
-                return None
-            now = self.now()
-            work = Work(session, order, now, self.tz, self._versions)
-            outcome = "processed"
-            try:
-                with session.begin_nested():
-                    note = handle_event(work, event)
-                response = {**(event.response or {}), "result": note}
-            except _TRANSIENT:
-                raise
-            except Exception as exc:  # recorded on the event; the order's later events still run
-                log.exception("order %s: event %s (%s) failed", order_id, event.seq, event.kind)
-                work.events.clear()
-                outcome = "failed"
-                error = exc.to_dict() if isinstance(exc, ServiceError) else {
-                    "code": type(exc).__name__, "message_en": str(exc), "message_zh": str(exc)}
-                response = {**(event.response or {}), "result": "failed", "error": error}
-            event.status = outcome
-            event.response = response
-            event.processed_at = now
-        self._publish(work.events)
-        return outcome
+    def _process_batch(self, order_ids: list[int], *, careful: bool, alone: bool = False,
+                       ) -> tuple[dict[int, dict[str, Any]], list[int]]:
+        """One transaction over ``order_ids`` (see :meth:`process_orders`); returns the results and the orders
+        left for another transaction (the time budget ran out). ``alone``: the rows of each event are
+        written inside its savepoint, so an error writing them fails that event only."""
+        published: list[dict[str, Any]] = []
+        results: dict[int, dict[str, Any]] = {}
+        started = time.perf_counter()
+        rest: list[int] = []
+        with self.db.transaction() as session, session.no_autoflush:
+            waiting = set(session.execute(select(InboundEvent.order_id).where(
+                InboundEvent.order_id.in_(order_ids), InboundEvent.status == "received").distinct()).scalars())
+            for order_id, status, stage in session.execute(select(Order.id, Order.status, Order.stage).where(
+                    Order.id.in_([i for i in order_ids if i not in waiting]))) if len(waiting) < len(order_ids) else ():
+                results[order_id] = {"order_id": order_id, "processed": 0, "failed": 0, "status": status,
+                                     "stage": stage}  # nothing to do (already processed, e.g. by the sweeper)
+            order_ids = [i for i in order_ids if i in waiting or i not in results]
+            orders = lock_orders(session, [i for i in order_ids if i in waiting])
+            batch = Batch(session, self._versions, careful=careful, live=self._live())
+            batch.prepare(orders.values())
+            received: dict[int, list[InboundEvent]] = {}
+            for event in session.execute(
+                    select(InboundEvent).where(InboundEvent.order_id.in_(list(orders)),
+                                               InboundEvent.status == "received")
+                    .order_by(InboundEvent.order_id, InboundEvent.seq)).scalars():
+                received.setdefault(event.order_id, []).append(event)  # type: ignore[arg-type]
+            for position, order_id in enumerate(order_ids):
+                if position and time.perf_counter() - started > self.batch_seconds:
+                    rest = order_ids[position:]
+                    break
+                order = orders.get(order_id)
+                processed = failed = 0
+                for event in received.get(order_id, ()) if order is not None else ():
+                    outcome, events_out = self._process_event(batch, order, event, alone)
+                    published.extend(events_out)
+                    if outcome == "failed":
+                        failed += 1
+                    else:
+                        processed += 1
+                results[order_id] = {"order_id": order_id, "processed": processed, "failed": failed,
+                                     "status": order.status if order is not None else None,
+                                     "stage": order.stage if order is not None else None}
+            batch.write()
+        self._publish(published)
+        return results, rest
+
+    def _process_event(self, batch: Batch, order: Order, event: InboundEvent,
+                       alone: bool) -> tuple[str, list[dict[str, Any]]]:
+        """One inbound event of a locked order; returns (outcome, live events). Careful: in its own savepoint,
+        a failure recorded on the event; optimistic: a failure raises (the batch runs again carefully)."""
+        session = batch.session
+        now = self.now()
+        work = Work(batch, order, now, self.tz)
+        if not batch.careful:
+            note = handle_event(work, event)
+            batch.keep(work.rows)
+            self._record(event, "processed", {**(event.response or {}), "result": note}, now)
+            return "processed", work.events
+        outcome = "processed"
+        try:
+            with session.begin_nested():
+                note = handle_event(work, event)
+                session.flush()
+                if alone:
+                    batch.keep(work.rows)
+                    batch.write()
+            batch.keep(work.rows)
+            response = {**(event.response or {}), "result": note}
+        except _TRANSIENT:
+            raise
+        except Exception as exc:  # recorded on the event; the order's later events still run
+            log.exception("order %s: event %s (%s) failed", order.id, event.seq, event.kind)
+            work.events.clear()
+            work.rows.clear()
+            batch.forget_order(order.id)
+            outcome = "failed"
+            error = exc.to_dict() if isinstance(exc, ServiceError) else {
+                "code": type(exc).__name__, "message_en": str(exc), "message_zh": str(exc)}
+            response = {**(event.response or {}), "result": "failed", "error": error}
+        self._record(event, outcome, response, now)
+        return outcome, work.events
+
+    @staticmethod
+    def _record(event: InboundEvent, outcome: str, response: dict[str, Any], now: datetime) -> None:
+        event.status = outcome
+        event.response = response
+        event.processed_at = now
 
     def process_pending(self, limit: int = 200) -> int:
         """Process the orders that have unprocessed events (crash recovery, the sweeper); returns the
@@ -222,11 +346,14 @@ class Runtime:
                     skipped.add(timer_id)
                     continue
                 session.refresh(inst)
-                work = Work(session, order, at, self.tz, self._versions)
+                batch = Batch(session, self._versions, live=self._live())
+                work = Work(batch, order, at, self.tz)
                 try:
                     with session.begin_nested():
                         run_instance(work, inst, events.timer_fired(key))
                         settle(work)
+                        batch.keep(work.rows)
+                        batch.write()
                 except _TRANSIENT:
                     raise
                 except Exception:  # the timer stays fired (claimed); the instance is left as it was
@@ -249,7 +376,7 @@ class Runtime:
             return inst.order_id
 
         def op(work: Work) -> None:
-            inst = work.session.get(Instance, instance_id)
+            inst = work.instance(instance_id)
             run_instance(work, inst, events.service_responded(call_key, bool(ok), body, status, error))
 
         self._on_order(find, op)
@@ -287,7 +414,7 @@ class Runtime:
         def run_op(work: Work) -> Callable[[], dict[str, Any]]:
             task = work.session.get(Task, task_id, populate_existing=True)
             op(work, task)
-            return lambda: task_view(task, work.version(work.session.get(Instance, task.instance_id).flow_version_id),
+            return lambda: task_view(task, work.version(work.instance(task.instance_id).flow_version_id),
                                      work.order, self.tz)
 
         return self._on_order(find, run_op)
@@ -334,7 +461,7 @@ class Runtime:
             task.decision = {"decision": decision, "form": values}
             if task.assignee is None:
                 task.assignee = actor
-            inst = work.session.get(Instance, task.instance_id)
+            inst = work.instance(task.instance_id)
             try:
                 run_instance(work, inst, events.task_decided(task.form["key"], decision, actor, values), strict=True)
             except EventError as exc:
@@ -376,6 +503,7 @@ class Runtime:
 
         def run_op(work: Work) -> Callable[[], dict[str, Any]]:
             inst = work.session.get(Instance, instance_id, populate_existing=True)
+            work.held[inst.id] = inst
             op(work, inst)
             return lambda: _queries.instance_dict(work.session, inst, self.tz)
 
@@ -445,6 +573,46 @@ class Runtime:
         from runtime.service.dryrun import dry_run
 
         return dry_run(self, document, order, snapshot=snapshot, clock=clock, human=human, services=services)
+
+
+class GroupCommit:
+    """Group commit: concurrent callers queue their item; the first one in leads — it runs ``run(items)``
+    on everything queued (at most ``limit``), in one go, and hands the lead to the next waiting caller
+    before it returns; the others return as soon as the group that holds their item is done. One
+    transaction then serves many requests: the commits (and SQLite's single write lock) are shared
+    instead of queued for. ``run`` reports per item (it must not raise)."""
+
+    def __init__(self, run: Callable[[list[Any]], None], limit: int = 64) -> None:
+        self._run = run
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._queue: list[list[Any]] = []  # [item, done event, promoted to lead]
+        self._busy = False
+
+    def __call__(self, item: Any) -> None:
+        entry = [item, threading.Event(), False]
+        with self._lock:
+            self._queue.append(entry)
+            lead = not self._busy
+            self._busy = True
+        if not lead:
+            entry[1].wait()
+            if not entry[2]:
+                return
+        with self._lock:
+            group, self._queue = self._queue[:self._limit], self._queue[self._limit:]
+        try:
+            self._run([e[0] for e in group])
+        finally:
+            with self._lock:
+                for e in group:
+                    if e is not entry:
+                        e[1].set()
+                if self._queue:
+                    self._queue[0][2] = True
+                    self._queue[0][1].set()
+                else:
+                    self._busy = False
 
 
 def _instance_state(inst: Instance, allowed: tuple[str, ...], action: str, action_zh: str) -> None:

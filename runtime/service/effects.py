@@ -25,13 +25,12 @@ from runtime.store import stock
 from runtime.store.models import Flow, FlowVersion, Instance, OrderLine, Surcharge, Task, Timer
 from runtime.store.outbox import enqueue_effect
 from runtime.store.timers import schedule_timer
+from runtime.store.types import as_utc, utcnow
 from runtime.store.versions import active_version
 
 OUTBOX_KINDS = ("notify", "call_service", "return.disposition", "return.pickup")
-
-
-class _Short(Exception):
-    pass
+#: effects that write rows referring to the instance (tasks, timers, outbox, child instances)
+REFERRING_KINDS = frozenset((*OUTBOX_KINDS, "task.create", "timer.schedule", "subflow.start"))
 
 
 def apply_reservations(work: Work, inst: Instance, result: Result) -> bool:
@@ -40,14 +39,10 @@ def apply_reservations(work: Work, inst: Instance, result: Result) -> bool:
     if not wanted:
         return True
     order = work.order
-    try:
-        with work.session.begin_nested():
-            for effect in wanted:
-                lines = [stock.StockLine(x["sku"], int(x["qty"])) for x in effect.data["lines"] if int(x["qty"]) > 0]
-                if lines and not stock.reserve(work.session, order.id, effect.data["warehouse"], lines,
-                                               now=work.clock).ok:
-                    raise _Short
-    except _Short:
+    asked = [(effect.data["warehouse"], [stock.StockLine(x["sku"], int(x["qty"])) for x in effect.data["lines"]
+                                         if int(x["qty"]) > 0]) for effect in wanted]
+    asked = [(warehouse, lines) for warehouse, lines in asked if lines]
+    if asked and not work.batch.reserve(order.id, asked, work.clock):
         return False
     routed = list(order.routed_warehouses or [])
     for effect in wanted:
@@ -75,6 +70,8 @@ def apply_effects(work: Work, inst: Instance, info: VersionInfo, result: Result)
     for effect in result.effects:
         if effect.kind == "stock.reserve":
             continue
+        if effect.kind in REFERRING_KINDS and (work.batch.careful or effect.kind not in OUTBOX_KINDS):
+            work.persist(inst)  # rows about to be written by the ORM refer to the instance
         if effect.kind in OUTBOX_KINDS:
             _outbox(work, inst, info, effect)
             if effect.kind == "return.disposition":
@@ -148,6 +145,7 @@ def _split(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
 # ---- task.* --------------------------------------------------------------------------------------------
 
 def find_task(work: Work, inst: Instance, key: str) -> Task | None:
+    work.flush_pending(Task)
     for task in work.session.execute(select(Task).where(Task.instance_id == inst.id)).scalars():
         if (task.form or {}).get("key") == key:
             return task
@@ -156,12 +154,13 @@ def find_task(work: Work, inst: Instance, key: str) -> Task | None:
 
 def _task_create(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
     d = e.data
-    task = Task(instance_id=inst.id, order_id=work.order.id, node_id=e.node, assignee_group=d["group"],
-                status="open", form={"key": d["task"], "title": d.get("title") or "", "fields": d.get("form") or [],
-                                     "on_breach": d.get("on_breach")},
+    task = Task(id=work.batch.next_id(Task), instance_id=inst.id, order_id=work.order.id, node_id=e.node,
+                assignee_group=d["group"], status="open",
+                form={"key": d["task"], "title": d.get("title") or "", "fields": d.get("form") or [],
+                      "on_breach": d.get("on_breach")},
                 sla_due_at=_time(d.get("sla_due")), created_at=work.clock)
-    work.session.add(task)
-    work.session.flush()
+    work.session.add(task)  # inserted at the next flush (find_task and tidying flush it first)
+    work.referred.add(inst.id)
     work.publish_task(task, "task.created")
 
 
@@ -198,10 +197,22 @@ def _task_cancel(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> No
 # ---- timer.* and subflow.* -----------------------------------------------------------------------------
 
 def _timer_schedule(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
-    schedule_timer(work.session, inst.id, e.data["timer"], datetime.fromisoformat(e.data["due_at"]))
+    key, due = e.data["timer"], datetime.fromisoformat(e.data["due_at"])
+    made = work.timers.get((inst.id, key))
+    if made is not None:  # made in this unit of work: moved
+        made.due_at = as_utc(due)
+    elif inst.id in work.created:  # started in this unit of work: it has no timer anywhere yet
+        work.timers[(inst.id, key)] = timer = Timer(instance_id=inst.id, key=key, due_at=as_utc(due))
+        work.session.add(timer)
+    else:
+        work.flush_pending(Timer)
+        schedule_timer(work.session, inst.id, key, due)
+    work.referred.add(inst.id)
 
 
 def _timer_cancel(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
+    work.timers.pop((inst.id, e.data["timer"]), None)
+    work.flush_pending(Timer)
     work.session.execute(delete(Timer).where(Timer.instance_id == inst.id, Timer.key == e.data["timer"],
                                              Timer.fired_at.is_(None)),
                          execution_options={"synchronize_session": False})
@@ -229,9 +240,8 @@ def _pinned(flow_key: str, number: Any) -> Any:
 
 
 def _subflow_cancel(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
-    children = work.session.execute(select(Instance).where(
-        Instance.parent_instance_id == inst.id, Instance.parent_node_id == e.node,
-        Instance.status.in_(LIVE))).scalars()
+    children = [child for child in work.order_instances() if child.parent_instance_id == inst.id
+                and child.parent_node_id == e.node and child.status in LIVE]
     for child in children:
         work.queue.append((child.id, events.cancel("parent cancelled", None)))
 
@@ -253,8 +263,15 @@ def _outbox(work: Work, inst: Instance, info: VersionInfo, e: Effect) -> None:
     payload = {**e.to_dict(), "order_id": order.id, "channel": order.channel_code,
                "channel_order_no": order.channel_order_no, "instance_id": inst.id, "flow": info.flow_key,
                "version": info.number}
-    enqueue_effect(work.session, kind=e.kind, idempotency_key=e.key, payload=payload,
-                   connection_name=connection_of(e), instance_id=inst.id, order_id=order.id)
+    if work.batch.careful:  # the same key again (a retried node) is the same effect
+        enqueue_effect(work.session, kind=e.kind, idempotency_key=e.key, payload=payload,
+                       connection_name=connection_of(e), instance_id=inst.id, order_id=order.id)
+        return
+    when = utcnow()  # optimistic batch: a bulk row; a key already there fails the batch, run again carefully
+    work.rows.outbox.append({"kind": e.kind, "idempotency_key": e.key, "connection_name": connection_of(e),
+                             "payload": payload, "status": "pending", "attempts": 0, "next_attempt_at": when,
+                             "last_error": None, "instance_id": inst.id, "order_id": order.id, "created_at": when,
+                             "delivered_at": None})
 
 
 def _return_disposition(work: Work, inst: Instance, e: Effect) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from runtime.engine import events
 from runtime.service.work import Work
-from runtime.store import stock
 from runtime.store.order_states import allowed
 
 
@@ -16,7 +15,7 @@ def cancel_order(work: Work, reason: str, actor: str | None, *, but: int | None 
     if order.status == "cancelled":
         return False
     work.transition("cancelled", reason, actor)
-    stock.release(work.session, order.id, reason=f"cancelled: {reason}", now=work.clock)
+    work.batch.release(order.id, f"cancelled: {reason}", work.clock)
     for inst in work.instances(live=True):
         if inst.id != but:
             work.queue.append((inst.id, events.cancel(reason, actor)))

@@ -16,18 +16,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from runtime.engine import events
 from runtime.service import orders
 from runtime.service.errors import Refused
 from runtime.service.payloads import parse_return, parse_time
-from runtime.service.release import choose_version
 from runtime.service.runs import drain, start_instance
 from runtime.service.views import LIVE, stage_key, stage_parts
 from runtime.service.work import Work
-from runtime.store import stock
-from runtime.store.models import InboundEvent, Instance, Payment, ReturnRequest
+from runtime.store.models import InboundEvent, Payment, ReturnRequest
 from runtime.store.order_states import allowed
 
 NEXT_STAGE = {"intake": "approval", "approval": "routing", "routing": None, "return": None, "subflow": None}
@@ -36,9 +32,8 @@ DONE = "done"
 
 def begin_stage(work: Work, base: str) -> None:
     """Start a new round of stage ``base`` (its flows start when the pipeline settles)."""
-    rounds = [stage_parts(key)[1] for key in work.session.execute(
-        select(Instance.stage).where(Instance.order_id == work.order.id).distinct()).scalars()
-        if stage_parts(key)[0] == base]
+    rounds = [stage_parts(key)[1] for key in {inst.stage for inst in work.order_instances()}
+              if stage_parts(key)[0] == base]
     work.set_stage(stage_key(base, max(rounds, default=0) + 1))
 
 
@@ -57,17 +52,14 @@ def _advance(work: Work) -> bool:
     if not key or key == DONE or order.status in ("cancelled", "held"):
         return False
     base, _ = stage_parts(key)
-    instances = work.session.execute(
-        select(Instance.status, Instance.flow_version_id).where(
-            Instance.order_id == order.id, Instance.stage == key, Instance.parent_instance_id.is_(None))).all()
-    if any(status in LIVE for status, _ in instances):
+    instances = work.instances(stage=key, top_level=True)
+    if any(inst.status in LIVE for inst in instances):
         return False
-    started = {work.version(version_id).flow_id for _, version_id in instances}
+    started = {work.version(inst.flow_version_id).flow_id for inst in instances}
     for record in work.stage_flows(base):
         if record.flow_id in started:
             continue
-        version_id = choose_version(work.session, record.flow_id, order.id, now=work.clock,
-                                    active_version_id=record.id)
+        version_id = work.choose_version(record.flow_id, record.id)
         if version_id is None:
             continue
         start_instance(work, version_id, key)
@@ -119,7 +111,7 @@ def handle_event(work: Work, event: InboundEvent) -> str:
         orders.cancel_order(work, payload.get("reason") or "渠道取消 / cancelled by the channel", actor)
     elif kind == "order.shipped":
         _check(work, "shipped", "shipped", "发货")
-        stock.fulfil(work.session, order.id, now=work.clock)
+        work.batch.release(order.id, "shipped", work.clock, fulfil=True)
         work.transition("shipped", payload.get("reason") or "已发货 / shipped", actor)
     elif kind == "order.delivered":
         _check(work, "delivered", "delivered", "签收")
@@ -167,7 +159,7 @@ def reroute(work: Work, reason: str, actor: str | None) -> str:
     base, _ = stage_parts(order.stage)
     if not (order.status in ("routed", "backordered") or (order.status == "approved" and base == "routing")):
         return f"ignored: an order {order.status} is not rerouted"
-    stock.release(work.session, order.id, reason=f"reroute: {reason}", now=work.clock)
+    work.batch.release(order.id, f"reroute: {reason}", work.clock)
     for inst in work.instances(live=True):
         if stage_parts(inst.stage)[0] == "routing":
             work.queue.append((inst.id, events.cancel(reason, actor)))

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from runtime.engine import Plan, compile_plan
 from runtime.store.models import Flow, FlowRelease, FlowVersion, VersionChoice
+from runtime.store.versions import VersionRecord, active_versions
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,49 @@ def choose_version(session: Session, flow_id: int, order_id: int, *, now: dateti
     session.add(VersionChoice(flow_id=flow_id, order_id=order_id, flow_version_id=active_version_id,
                               reason="active", bucket=None, chosen_at=now))
     return active_version_id
+
+
+class VersionCache:
+    """Per process (one per :class:`~runtime.service.Runtime`): the flow versions by id (a version never
+    changes) and the active versions of each stage, read again whenever the release data changed —
+    :meth:`refresh`, once per transaction, compares a fingerprint of ``flows`` and ``flow_releases``
+    (count and sum of the active version ids, newest ``updated_at``, newest version id): a publish, a
+    retirement or a priority change in any process shows up there."""
+
+    def __init__(self) -> None:
+        self.infos: dict[int, VersionInfo] = {}
+        self._stages: dict[str, list[VersionRecord]] = {}
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._lock = threading.Lock()
+
+    def refresh(self, session: Session) -> None:
+        fingerprint = tuple(session.execute(select(
+            select(func.count(FlowRelease.active_version_id)).scalar_subquery(),
+            select(func.sum(FlowRelease.active_version_id)).scalar_subquery(),
+            select(func.max(FlowRelease.updated_at)).scalar_subquery(),
+            select(func.max(Flow.updated_at)).scalar_subquery(),
+            select(func.max(FlowVersion.id)).scalar_subquery())).one())
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._stages = {}
+                self._fingerprint = fingerprint
+
+    def info(self, session: Session, version_id: int) -> VersionInfo:
+        info = self.infos.get(version_id)
+        if info is None:
+            info = version_info(session, version_id)
+            with self._lock:
+                self.infos[version_id] = info
+        return info
+
+    def stage_flows(self, session: Session, kind: str) -> list[VersionRecord]:
+        """The active versions of a stage's flows in priority order (as of the last :meth:`refresh`)."""
+        flows = self._stages.get(kind)
+        if flows is None:
+            flows = active_versions(session, kind)
+            with self._lock:
+                self._stages[kind] = flows
+        return flows
 
 
 _plans: dict[str, Plan] = {}

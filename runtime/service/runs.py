@@ -4,16 +4,16 @@ effects → state, steps, status; and the queue of runs a unit of work drains.""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from runtime.engine import Result, events, run
 from runtime.service.effects import apply_effects, apply_reservations
 from runtime.service.errors import Refused
 from runtime.service.release import plan_for
+from runtime.service.snapshots import SAME_AS
 from runtime.service.views import ENDED, STEP_EXTRA, stage_parts
 from runtime.service.work import Work, engine_id
-from runtime.store.models import Instance, Step, Task
+from runtime.store.models import Instance, Task, Timer
 from runtime.store.timers import cancel_timers
 
 MAX_STOCK_ATTEMPTS = 5
@@ -63,14 +63,31 @@ def run_instance(work: Work, inst: Instance, event: dict[str, Any], *, strict: b
     else:
         raise StockConflict(f"instance {inst.id}: stock reservations conflicted {MAX_STOCK_ATTEMPTS} times")
     if starting:
-        inst.input_snapshot = snapshot.to_dict()
+        stored = work.snapshot_dict(snapshot)
+        owner = work.snapshot_owner(stored)
+        if owner is not None and result.state["status"] == "not_applicable":
+            inst.input_snapshot = {SAME_AS: owner}  # the compact not-applicable record: see snapshots.SAME_AS
+        else:
+            inst.input_snapshot = stored
+            work.own_snapshot(stored, inst.id)
     apply_effects(work, inst, info, result)
     _save(work, inst, result, event)
     return result
 
 
 def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    """JSON data: Decimals, dates and other scalars as text (what ``json.dumps(default=str)`` writes)."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else _key(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return str(value)
+
+
+def _key(key: Any) -> str:
+    return json.dumps(key) if key is None or isinstance(key, (bool, int, float)) else str(key)
 
 
 def _save(work: Work, inst: Instance, result: Result, event: dict[str, Any]) -> None:
@@ -84,19 +101,25 @@ def _save(work: Work, inst: Instance, result: Result, event: dict[str, Any]) -> 
     inst.updated_at = work.clock
     if inst.status in ENDED and inst.ended_at is None:
         inst.ended_at = work.clock
+    if not work.ended_in_bulk(inst):
+        work.persist(inst)
     stage, rnd = stage_parts(inst.stage)
+    rows = work.rows.steps
+    live = work.live
     for step in result.steps:
         shaped = step.to_dict()
         explanation = _jsonable(shaped["explanation"])
-        work.session.add(Step(
-            instance_id=inst.id, order_id=inst.order_id, seq=shaped["seq"], node_id=shaped["node"],
-            node_type=shaped["type"], port=shaped["port"], started_at=datetime.fromisoformat(shaped["started"]),
-            ended_at=datetime.fromisoformat(shaped["ended"]) if shaped["ended"] else None, actor=shaped["actor"],
-            explanation={**explanation, STEP_EXTRA: {"status": shaped["status"], "token": shaped["token"],
-                                                     "label": shaped["label"]}}))
-        work.publish("order.step", [f"order:{inst.order_id}"], {
-            "order_id": inst.order_id, "instance_id": inst.id, "flow": info.flow_key, "version": info.number,
-            "stage": stage, "round": rnd, "step": {**shaped, "explanation": explanation}})
+        rows.append({
+            "instance_id": inst.id, "order_id": inst.order_id, "seq": shaped["seq"], "node_id": shaped["node"],
+            "node_type": shaped["type"], "port": shaped["port"],
+            "started_at": work.parse_time(shaped["started"]),
+            "ended_at": work.parse_time(shaped["ended"]) if shaped["ended"] else None, "actor": shaped["actor"],
+            "explanation": {**explanation, STEP_EXTRA: {"status": shaped["status"], "token": shaped["token"],
+                                                        "label": shaped["label"]}}})
+        if live:
+            work.publish("order.step", [f"order:{inst.order_id}"], {
+                "order_id": inst.order_id, "instance_id": inst.id, "flow": info.flow_key, "version": info.number,
+                "stage": stage, "round": rnd, "step": {**shaped, "explanation": explanation}})
     if inst.status != previous or result.steps:
         work.publish_instance(inst)
     if inst.status in ENDED and previous not in ENDED:
@@ -105,12 +128,15 @@ def _save(work: Work, inst: Instance, result: Result, event: dict[str, Any]) -> 
 
 def _ended(work: Work, inst: Instance) -> None:
     """Tidy up after an instance ended; tell a sub-flow's parent how it ended."""
-    if inst.status != "not_applicable":  # a flow whose trigger did not hold ran no node: nothing to tidy
-        _tidy(work, inst)
+    if inst.status != "not_applicable" and not work.in_bulk(inst):
+        _tidy(work, inst)  # an instance that ended in its first run without a row made no task or timer
     _hand_back(work, inst)
 
 
 def _tidy(work: Work, inst: Instance) -> None:
+    if inst.id in work.created and inst.id not in work.referred:
+        return  # started in this unit of work and made no task or timer
+    work.flush_pending(Task, Timer)
     cancel_timers(work.session, inst.id)
     for task in work.session.query(Task).filter(Task.instance_id == inst.id, Task.status.in_(("open", "claimed"))):
         task.status = "cancelled"
@@ -120,7 +146,7 @@ def _tidy(work: Work, inst: Instance) -> None:
 def _hand_back(work: Work, inst: Instance) -> None:
     stage = stage_parts(inst.stage)[0]
     if inst.parent_instance_id is not None:
-        parent = work.session.get(Instance, inst.parent_instance_id)
+        parent = work.instance(inst.parent_instance_id)
         call = _call_of(parent, inst) if parent is not None else None
         if call is not None:
             work.queue.append((parent.id, events.subflow_ended(call, inst.outcome or inst.status)))

@@ -13,6 +13,7 @@ others as ``context[key][region]`` — with defaults ``weather`` level 0 in ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,11 @@ from runtime.store.models import (
 )
 
 CENT = Decimal("0.01")
+#: An instance that ended ``not_applicable`` on the very snapshot a sibling instance started on in the
+#: same unit of work stores ``{SAME_AS: <that instance's id>}`` as its input snapshot instead of a copy
+#: (flows whose trigger did not hold are most of a stage's instances): :func:`input_snapshot` reads
+#: either form back in full.
+SAME_AS = "same_as_instance"
 REGIONS = ("east", "north", "south", "west", "central")
 
 
@@ -43,13 +49,32 @@ def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 class Master:
-    """Master data read once per unit of work (warehouses and stock are read fresh for every run)."""
+    """Master data (context feeds, carriers and rates, warehouses) read once per transaction; stock is not
+    master data (see :meth:`runtime.service.batch.Batch.stock`)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._context: dict[str, Any] | None = None
         self._carriers: list[Carrier] | None = None
         self._rates: dict[tuple[str, str], list[CarrierRate]] | None = None
+        self._warehouses: list[Warehouse] | None = None
+        self._lanes: dict[tuple[str, str], list[tuple[str, bool, bool, Decimal, Decimal, Decimal]]] | None = None
+
+    def lanes(self) -> dict[tuple[str, str], list[tuple[str, bool, bool, Decimal, Decimal, Decimal]]]:
+        """(origin, destination region) → the rates of known carriers as plain tuples (carrier, active,
+        cold chain, cost per unit, cost per kg, ETA hours), in rate id order."""
+        if self._lanes is None:
+            carriers = {c.code: c for c in self.carriers()}
+            self._lanes = {key: [(r.carrier_code, bool(carriers[r.carrier_code].active),
+                                  bool(carriers[r.carrier_code].cold_chain), r.cost_per_unit, r.cost_per_kg,
+                                  r.eta_hours) for r in rates if r.carrier_code in carriers]
+                           for key, rates in self.rates().items()}
+        return self._lanes
+
+    def warehouses(self) -> list[Warehouse]:
+        if self._warehouses is None:
+            self._warehouses = list(self.session.execute(select(Warehouse).order_by(Warehouse.code)).scalars())
+        return self._warehouses
 
     def context(self) -> dict[str, Any]:
         if self._context is None:
@@ -68,6 +93,17 @@ class Master:
                 rates.setdefault((rate.origin_region, rate.dest_region), []).append(rate)
             self._rates = rates
         return self._rates
+
+
+def input_snapshot(session: Session, instance_id: int) -> dict[str, Any] | None:
+    """The stored input snapshot of an instance, in full (a :data:`SAME_AS` record followed); ``None`` if
+    there is no such instance. ``build_snapshot(**input_snapshot(…))`` rebuilds it."""
+    from runtime.store.models import Instance
+
+    stored = session.execute(select(Instance.input_snapshot).where(Instance.id == instance_id)).scalar_one_or_none()
+    if isinstance(stored, dict) and set(stored) == {SAME_AS}:
+        return input_snapshot(session, int(stored[SAME_AS]))
+    return stored
 
 
 def load_context(session: Session) -> dict[str, Any]:
@@ -109,8 +145,9 @@ def customer_view(session: Session, order: Order) -> dict[str, Any]:
     if order.customer_id is None:
         return {"id": None, "tier": "NORMAL", "new": True, "fingerprint": order.fingerprint, "phone": order.phone,
                 "stats_24h": {"orders": 1, "distinct_addresses": 1, "coupon_orders": int(bool(order.coupon_used))}}
-    customer = session.get(Customer, order.customer_id)
-    assert customer is not None
+    customer = session.execute(select(
+        Customer.id, Customer.external_ref, Customer.name, Customer.tier, Customer.is_new, Customer.fingerprint,
+        Customer.phone).where(Customer.id == order.customer_id)).one()
     stats = customer_stats_24h(session, customer.id, order.created_at)
     return {"id": customer.external_ref or str(customer.id), "name": customer.name, "tier": customer.tier,
             "new": bool(customer.is_new), "fingerprint": customer.fingerprint, "phone": customer.phone,
@@ -132,49 +169,64 @@ def return_view(request: ReturnRequest | None, tz: ZoneInfo) -> dict[str, Any] |
 
 
 def candidates(session: Session, master: Master, region: str, lines: list[dict[str, Any]],
-               routed: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(warehouses, carriers) for an order to ``region`` with ``lines`` (sku, qty, weight_kg, cold_chain)."""
+               routed: list[str], stock: Callable[[list[str]], dict[str, dict[str, int]]] | None = None,
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(warehouses, carriers) for an order to ``region`` with ``lines`` (sku, qty, weight_kg, cold_chain);
+    ``stock(skus)`` gives warehouse → sku → available (default: read now)."""
     units = sum(int(x.get("qty") or 0) for x in lines)
     weight = sum((Decimal(str(x.get("weight_kg") or 0)) * int(x.get("qty") or 0) for x in lines), Decimal(0))
     cold = any(x.get("cold_chain") for x in lines)
     skus = sorted({x["sku"] for x in lines})
+    lanes = master.lanes()
     carriers = {c.code: c for c in master.carriers()}
-    rates = master.rates()
+    # per origin: the cheapest active rate (cold chain only for a cold order), and each carrier's own
+    # cheapest rate (any); the first of equal costs wins
+    best: dict[str, tuple[Decimal, Decimal, str] | None] = {}
+    own: dict[str, dict[str, tuple[Decimal, Decimal, str]]] = {}
 
-    def priced(origin: str, only: str | None = None) -> tuple[Decimal, Decimal, str] | None:
-        best = None
-        for rate in rates.get((origin, region), ()):
-            carrier = carriers.get(rate.carrier_code)
-            if carrier is None or not carrier.active or (only and rate.carrier_code != only):
-                continue
-            if cold and not carrier.cold_chain and only is None:
-                continue
-            cost = (rate.cost_per_unit * units + rate.cost_per_kg * weight).quantize(CENT)
-            if best is None or cost < best[0]:
-                best = (cost, rate.eta_hours, rate.carrier_code)
-        return best
+    def priced(origin: str) -> tuple[Decimal, Decimal, str] | None:
+        if origin not in best:
+            found = None
+            mine: dict[str, tuple[Decimal, Decimal, str]] = {}
+            for code, active, cold_chain, per_unit, per_kg, eta in lanes.get((origin, region), ()):
+                if not active:
+                    continue
+                cost = (per_unit * units + per_kg * weight).quantize(CENT)
+                if code not in mine or cost < mine[code][0]:
+                    mine[code] = (cost, eta, code)
+                if cold and not cold_chain:
+                    continue
+                if found is None or cost < found[0]:
+                    found = (cost, eta, code)
+            best[origin], own[origin] = found, mine
+        return best[origin]
 
-    stock: dict[str, dict[str, int]] = {}
-    if skus:
+    levels: dict[str, dict[str, int]] = {}
+    if skus and stock is not None:
+        levels = stock(skus)
+    elif skus:
         for wh, sku, available in session.execute(
                 select(Stock.warehouse_code, Stock.sku, Stock.available).where(Stock.sku.in_(skus))):
-            stock.setdefault(wh, {})[sku] = int(available)
+            levels.setdefault(wh, {})[sku] = int(available)
     warehouses = []
     regions = {}
-    for w in session.execute(select(Warehouse).order_by(Warehouse.code)).scalars():
+    for w in master.warehouses():
         regions[w.code] = w.region
         price = priced(w.region)
         if price is None:
             continue
         cost, eta, _ = price
+        have = levels.get(w.code, {})
         warehouses.append({"id": w.code, "region": w.region, "status": w.status, "cold_chain": bool(w.cold_chain),
                            "capacity": w.capacity_per_day, "load": w.load, "cost": cost,
                            "unit_cost": (cost / units).quantize(CENT) if units else cost, "eta_hours": eta,
-                           "stock": {sku: stock.get(w.code, {}).get(sku, 0) for sku in skus}})
+                           "stock": {sku: have.get(sku, 0) for sku in skus}})
     origins = [regions[w] for w in routed if w in regions] or sorted(set(regions.values()))
     carrier_list = []
+    for origin in origins:
+        priced(origin)
     for code, carrier in carriers.items():
-        offers = [p for origin in origins if (p := priced(origin, only=code)) is not None]
+        offers = [own[origin][code] for origin in origins if code in own[origin]]
         if not offers:
             continue
         cost, eta, _ = min(offers)
@@ -184,9 +236,13 @@ def candidates(session: Session, master: Master, region: str, lines: list[dict[s
 
 
 def load_snapshot(session: Session, order: Order, tz: ZoneInfo, master: Master,
-                  return_request: ReturnRequest | None = None) -> Snapshot:
-    """Everything a run of this order may read, as of now in this transaction."""
+                  return_request: ReturnRequest | None = None, *,
+                  stock: Callable[[list[str]], dict[str, dict[str, int]]] | None = None,
+                  customer: dict[str, Any] | None = None) -> Snapshot:
+    """Everything a run of this order may read, as of now in this transaction (``stock`` and ``customer``:
+    see :func:`candidates`; the customer view if the caller already has it)."""
     view = order_view(order, tz)
-    warehouses, carriers = candidates(session, master, order.region, view["lines"], view["routed_warehouses"])
-    return build_snapshot(view, customer_view(session, order), return_view(return_request, tz),
-                          dict(master.context()), warehouses, carriers)
+    warehouses, carriers = candidates(session, master, order.region, view["lines"], view["routed_warehouses"],
+                                      stock)
+    return build_snapshot(view, customer if customer is not None else customer_view(session, order),
+                          return_view(return_request, tz), dict(master.context()), warehouses, carriers)
