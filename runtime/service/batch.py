@@ -170,7 +170,7 @@ class Batch:
         """Read what the orders' units of work will need, a statement per kind of data for all of them:
         instances and version choices, customers and their recent orders, stock of their SKUs."""
         orders = list(orders)
-        self.ids.prefetch(Instance, OrderStatusChange, Payment)
+        self.ids.prefetch(Instance, OrderStatusChange, Payment, Task, Timer, Surcharge, OrderLine)
         self.preload([o.id for o in orders])
         customers = {o.customer_id for o in orders if o.customer_id is not None} - set(self._customers)
         if customers:
