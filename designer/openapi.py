@@ -18,6 +18,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
+from designer.contracts_spec import contract_components
 from designer.errors import PROBLEM_JSON
 from designer.schemas.problems import ProblemDetailsSchema
 
@@ -63,6 +64,8 @@ def build_spec(app: Flask, *, title: str, version: str) -> dict[str, Any]:
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Orderloom designer API. Errors are RFC 9457 problem details."})
     spec.components.schema("ProblemDetails", schema=ProblemDetailsSchema)
+    for name, schema in contract_components().items():
+        spec.components.schema(name, schema)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)
         op: Operation | None = getattr(view, "openapi", None)

@@ -39,6 +39,8 @@ API_CODES: dict[str, CodeEntry] = {
     "API_CARRIER_NOT_FOUND": E("error", "没有承运商 “{id}”", "There is no carrier '{id}'"),
     "API_CONTEXT_FEED_NOT_FOUND": E("error", "没有外部信息 “{id}”", "There is no context feed '{id}'"),
     "API_CONNECTION_NOT_FOUND": E("error", "没有连接 “{id}”", "There is no connection '{id}'"),
+    "API_CONTRACT_NOT_FOUND": E("error", "没有契约 “{id}”（可用：step、live-events、stream-record）",
+                                "There is no published contract '{id}' (known: step, live-events, stream-record)"),
     "API_DEAD_LETTER_NOT_FOUND": E("error", "没有死信 {id}", "There is no dead letter {id}"),
     "API_FLOW_NOT_FOUND": E("error", "没有流程 “{id}”", "There is no flow '{id}'"),
     "API_ACTOR_REQUIRED": E("error", "请在请求体 actor 或请求头 X-Orderloom-User 中说明操作人",

@@ -2,11 +2,13 @@
 
 from flask import Blueprint, Response, json, request
 
+from designer.api.support import not_found
 from designer.openapi import operation
 from designer.problem_codes import all_codes
 from designer.schemas.problems import ProblemCodesSchema
 from dsl.document import flow_schema
 from dsl.order_model import order_model_schema
+from runtime import contracts
 
 bp = Blueprint("schemas", __name__)
 
@@ -26,6 +28,16 @@ def get_flow_schema():
 def get_order_model_schema():
     """What a flow's expressions can read: order, lines, customer, aggregates, context."""
     return _schema_response(order_model_schema())
+
+
+@bp.get("/schemas/contracts/<name>")
+@operation(tags=["schemas"], response=_ANY_SCHEMA, media_type=SCHEMA_JSON, errors=(404,))
+def get_contract(name: str):
+    """A published runtime contract: `step`, `live-events` or `stream-record` (JSON Schema files)."""
+    try:
+        return _schema_response(contracts.load(name))
+    except KeyError:
+        raise not_found("API_CONTRACT_NOT_FOUND", name) from None
 
 
 @bp.get("/problem-codes")
