@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 DEMO_ORDERS ?= 300
 DEMO_INTERVAL ?= 3
 
-.PHONY: run test test-fast lint install frontend system-packages clean
+.PHONY: run test test-fast lint install frontend frontend-check system-packages clean
 
 # `orderloom demo` is idempotent: warehouses, stock, customers, carriers, feeds, demo connections (pointing at
 # this server's /api/demo-receiver) and the template flows; then the server sends DEMO_ORDERS sample orders,
@@ -30,7 +30,7 @@ run: $(INSTALLED) frontend
 	  --trickle-interval $(DEMO_INTERVAL)
 
 # exec: a TERM to make reaches .ci/with-services itself, whose trap stops the servers
-test: system-packages $(INSTALLED) frontend
+test: system-packages $(INSTALLED) frontend frontend-check
 	exec .ci/with-services $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(INSTALLED)
@@ -65,8 +65,12 @@ $(FRONTEND_BUILT): $(FRONTEND_SOURCES)
 	cd frontend && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
 	  else npm install --no-audit --no-fund --loglevel=error; fi && npm run build --silent
 	@touch $@
+# the frontend's own checks: the type checker and the Vitest unit tests (after the build installed node_modules)
+frontend-check: $(FRONTEND_BUILT)
+	cd frontend && npx --no-install tsc --noEmit && npx --no-install vitest run
 else
 frontend:
+frontend-check:
 endif
 
 clean:
