@@ -1,23 +1,29 @@
-"""(b) HTTP ingest → committed order: ``POST /api/orders/events`` (``order.paid``) on the real app, against a
+"""(b) HTTP ingest → committed order: ``POST /api/orders/events`` (``order.paid``) on the real server, against a
 no-op endpoint of the same server in the same run.
 
-The server is the real app in its own process — ``designer.create_app`` on a temporary data directory
-(embedded SQLite, ``background=True``: the in-process executor's worker thread runs the orders, the
-outbox pump runs too) — served by werkzeug's threaded WSGI server (what ``orderloom serve`` runs) on
-a loopback port. The bench adds ``POST /api/bench/noop`` to that app object only (the production app
-has no such route): it answers ``202 {"ok": true}`` and does nothing else.
+The server is what ``orderloom serve`` runs, in its own process: ``designer.server`` — gunicorn, one
+``gthread`` worker (keep-alive connections, a thread pool) — serving ``designer.server.designer_app`` on a
+temporary data directory (embedded SQLite, the in-process executor's background thread runs the orders,
+the outbox pump runs, Socket.IO is served, no client connected). The bench adds ``POST /api/bench/noop``
+to that app object only (the production app has no such route): it answers ``202 {"ok": true}`` and does
+nothing else — the same server, app, request handling and JSON answer, no work.
 
-The world is ``bench/service_world.py``'s (demo master data, all nine templates published); orders come
-from ``bench/orders.py``. ``--clients`` threads (default 32), each with its own ``http.client``
-connection, send the requests as fast as the answers come back (werkzeug answers ``Connection: close``
-— it never keeps a connection alive — so each request opens a new connection and the server a new
-thread, for the no-op as for the orders; ``http.client`` reconnects by itself). Per endpoint: a
-warm-up, then the measured requests. For the orders the clock runs from the first request until the
-last order is COMMITTED — every event processed by the executor (polled in the database) — so
-``orders_per_s`` counts orders run through their flows, not just accepted; ``p99_ms`` is the POST's
-answer time. ``ratio_to_noop`` = orders/s ÷ no-op requests/s.
+Workload (the issue's figure): the bench-anchors reference workload — ``bench/flows/reference.flow``
+published as the one flow (routing stage) over ``plain.py``'s warehouses, costs and ETAs as master data
+(``bench/service_world.build_reference_world``), orders from ``bench/orders.py`` mapped to the order model.
+After the run every order's committed outcome (warehouse, priority, needs_approval, score) is compared
+with ``plain.py``: ``mismatches`` must be 0 and the two checksums equal. ``--full`` adds a second figure,
+``http_full``: the demo world with all nine templates published (7 instances per order) — the full
+pipeline.
 
-Prints the figures; with ``--json`` the last line is ``{"http": {"orders_per_s", "p99_ms", "ratio_to_noop", …}}``.
+``--clients`` threads (default 32), each on its own keep-alive ``http.client`` connection, send the
+requests as fast as the answers come back. Per endpoint: a warm-up, then the measured requests. For the
+orders the clock runs from the first request until the last order is COMMITTED — every event processed by
+the executor (polled in the database) — so ``orders_per_s`` counts orders run through their flows, not
+just accepted; ``p99_ms`` is the POST's answer time. ``ratio_to_noop`` = orders/s ÷ no-op requests/s.
+
+Prints the figures; with ``--json`` the last line is ``{"http": {"orders_per_s", "p99_ms", "ratio_to_noop",
+"mismatches", …}}`` (and ``"http_full"`` with ``--full``).
 """
 
 from __future__ import annotations
@@ -50,32 +56,73 @@ TARGET_P99_MS = 50
 TARGET_RATIO = 0.45
 SOURCE = "bench-http"
 NOOP = "/api/bench/noop"
+INGEST = "/api/orders/events"
+SERVER = "gunicorn 1 worker × gthread (designer.server, what `orderloom serve` runs), embedded SQLite, " \
+         "in-process background executor"
 
 
 # ---- the server process --------------------------------------------------------------------------------
 
 def serve(data_dir: str, port: int) -> None:
-    """The real app, embedded, with the bench's no-op route; runs until killed."""
-    import logging
-
+    """What ``orderloom serve`` runs, plus the bench's no-op route; runs until terminated."""
     for name in ("ORDERLOOM_REDIS_URL", "ORDERLOOM_DATABASE_URL"):
         os.environ.pop(name, None)
     os.environ["ORDERLOOM_DATA_DIR"] = data_dir
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from werkzeug.serving import make_server
-
-    from designer import create_app
+    from designer import server
     from runtime.config import Settings
 
-    app = create_app(Settings.from_env(), background=True)
+    settings = Settings.from_env()
 
     def noop():  # the baseline: the same server, app and request handling, no work
         return {"ok": True}, 202
 
-    app.add_url_rule(NOOP, "bench_noop", noop, methods=["GET", "POST"])
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    print("ready", flush=True)
-    server.serve_forever()
+    def app():
+        built = server.designer_app(settings)
+        built.add_url_rule(NOOP, "bench_noop", noop, methods=["GET", "POST"])
+        return built
+
+    server.serve(app, "127.0.0.1", port, on_exit=server.shutdown)
+
+
+def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], int, Any]:
+    """The server subprocess on a free port, once it answers; (process, port, its log file)."""
+    port = _free_port()
+    log = open(os.path.join(data_dir, "server.log"), "wb")  # noqa: SIM115 - closed with the server
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", data_dir, "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", NOOP)
+            if conn.getresponse().status == 202:
+                conn.close()
+                return proc, port, log
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_server(proc, log)
+            raise RuntimeError("the bench server did not start:\n"
+                               + Path(data_dir, "server.log").read_text(errors="replace")[-3000:])
+        time.sleep(0.1)
+
+
+def stop_server(proc: subprocess.Popen[bytes], log: Any) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def worker_pid(pid: int) -> int:
+    """gunicorn's one worker: the child of the master ``pid`` (the master itself if none is found)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return pid
+    return int(children[0]) if children else pid
 
 
 # ---- the clients ---------------------------------------------------------------------------------------
@@ -165,11 +212,90 @@ def wait_committed(url: str, run: str, n: int, timeout: float) -> float:
         time.sleep(0.01)
 
 
+# ---- one measurement -----------------------------------------------------------------------------------
+
+def measure(world: str, n: int, clients: int, seed: int) -> dict[str, Any]:
+    """The no-op and the orders on a fresh server over a fresh ``world`` (``reference`` or ``full``)."""
+    import service_world
+
+    warm = max(100, n // 10)
+    data_dir = tempfile.mkdtemp(prefix="orderloom-http-")
+    url = f"sqlite:///{data_dir}/orderloom.db"
+    build = service_world.build_reference_world if world == "reference" else service_world.build_world
+    build(url).dispose()
+    run = uuid.uuid4().hex[:8]
+    payloads = service_world.payloads(n + warm, seed, run=run)
+    noop_body = json.dumps({"source": SOURCE, "event_id": "noop", "kind": "order.paid", "payload": payloads[0]},
+                           ensure_ascii=False).encode()
+    proc, port, log = start_server(data_dir)
+    try:
+        # warm-up: both endpoints, the orders committed before measuring
+        drive(port, NOOP, [noop_body] * warm, clients)
+        drive(port, INGEST, order_bodies(payloads[:warm], f"{run}w"), clients)
+        wait_committed(url, f"{run}w", warm, 120)
+        worker = worker_pid(proc.pid)
+        load_before = os.getloadavg()[0]
+        cpu0 = cpu_seconds(worker)
+        noop_wall, noop_lat, noop_codes = drive(port, NOOP, [noop_body] * n, clients)
+        cpu1 = cpu_seconds(worker)
+        start = time.perf_counter()
+        post_wall, lat, codes = drive(port, INGEST, order_bodies(payloads[warm:], run), clients)
+        done = wait_committed(url, run, n, 300)
+        cpu2 = cpu_seconds(worker)
+        load_after = os.getloadavg()[0]
+    finally:
+        stop_server(proc, log)
+    assert set(noop_codes) == {202}, set(noop_codes)
+    assert set(codes) == {202}, {c: codes.count(c) for c in set(codes)}
+    checked = {}
+    if world == "reference":
+        from runtime.store.db import Database
+
+        db = Database.open(url)
+        orders = service_world.orders(n + warm, seed)
+        checked = service_world.compare(orders, service_world.reference_outcomes(db, run))  # warm-up too
+        db.dispose()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    noop_rate, rate = n / noop_wall, n / (done - start)
+    p99 = percentile(lat, 99) * 1e3
+    return {
+        "orders_per_s": round(rate, 1), "p99_ms": round(p99, 1), "ratio_to_noop": round(rate / noop_rate, 4),
+        **checked, "p50_ms": round(percentile(lat, 50) * 1e3, 1), "accepted_per_s": round(n / post_wall, 1),
+        "commit_lag_ms": round((done - start - post_wall) * 1e3, 1),
+        "noop_per_s": round(noop_rate, 1), "noop_p50_ms": round(percentile(noop_lat, 50) * 1e3, 1),
+        "noop_p99_ms": round(percentile(noop_lat, 99) * 1e3, 1), "clients": clients, "n": n,
+        "workload": "reference flow (bench-anchors)" if world == "reference" else "all nine templates (demo world)",
+        "server": SERVER,
+        "targets": {"orders_per_s": TARGET_ORDERS_PER_S, "p99_ms": TARGET_P99_MS, "ratio_to_noop": TARGET_RATIO},
+        "load": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
+        "server_cpu_ms": ({"noop": round((cpu1 - cpu0) / n * 1e3, 2), "order": round((cpu2 - cpu1) / n * 1e3, 2)}
+                          if None not in (cpu0, cpu1, cpu2) else None),
+    }
+
+
+def report(name: str, f: dict[str, Any]) -> None:
+    print(f"http ({name}): {f['n']} order.paid POSTs and {f['n']} no-op POSTs, {f['clients']} clients, "
+          f"{f['workload']}; load {f['load'][0]:.1f} → {f['load'][1]:.1f} on {f['cpus']} CPUs")
+    print(f"  orders : {f['orders_per_s']:8.1f} committed/s (accepted {f['accepted_per_s']:.0f}/s, last commit "
+          f"{f['commit_lag_ms']:.0f} ms after the last answer)   POST p50 {f['p50_ms']} ms  p99 {f['p99_ms']} ms")
+    print(f"  no-op  : {f['noop_per_s']:8.1f} requests/s   p50 {f['noop_p50_ms']} ms  p99 {f['noop_p99_ms']} ms")
+    if f["server_cpu_ms"]:
+        print(f"  server CPU per request: no-op {f['server_cpu_ms']['noop']} ms, order (HTTP + ingest + flows) "
+              f"{f['server_cpu_ms']['order']} ms")
+    if "mismatches" in f:
+        print(f"  outcomes vs plain.py: {f['mismatches']} mismatches, checksum {f['checksum']} "
+              f"(plain {f['plain_checksum']})")
+    print(f"  ratio to no-op {f['ratio_to_noop']:.3f} (target ≥ {TARGET_RATIO}); {TARGET_ORDERS_PER_S}/s "
+          f"{'met' if f['orders_per_s'] >= TARGET_ORDERS_PER_S else 'MISSED'}; p99 ≤ {TARGET_P99_MS} ms "
+          f"{'met' if f['p99_ms'] <= TARGET_P99_MS else 'MISSED'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     parser.add_argument("--quick", action="store_true", help="fewer requests (well under a minute)")
-    parser.add_argument("--n", type=int, default=None, help="measured orders (default 3000, quick 800)")
+    parser.add_argument("--full", action="store_true", help="also measure the nine-template pipeline (http_full)")
+    parser.add_argument("--n", type=int, default=None, help="measured orders (default 5000, quick 1500)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--serve", metavar="DATA_DIR", help=argparse.SUPPRESS)
@@ -178,82 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.serve, args.port)
         return 0
-
-    import service_world as world
-
-    n = args.n or (800 if args.quick else 3000)
-    warm = max(100, n // 10)
-    data_dir = tempfile.mkdtemp(prefix="orderloom-http-")
-    url = f"sqlite:///{data_dir}/orderloom.db"
-    world.build_world(url).dispose()
-    port = _free_port()
-    log = open(os.path.join(data_dir, "server.log"), "wb")  # noqa: SIM115 - closed with the server
-    server = subprocess.Popen([sys.executable, __file__, "--serve", data_dir, "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=log, cwd=str(ROOT))
-    try:
-        assert server.stdout is not None
-        if server.stdout.readline().strip() != b"ready":
-            log.flush()
-            raise RuntimeError("the bench server did not start:\n"
-                               + Path(data_dir, "server.log").read_text(errors="replace")[-3000:])
-        run = uuid.uuid4().hex[:8]
-        payloads = world.payloads(n + warm, args.seed, run=run)
-        noop_body = json.dumps({"source": SOURCE, "event_id": "noop", "kind": "order.paid", "payload": payloads[0]},
-                               ensure_ascii=False).encode()
-        # warm-up: both endpoints, the orders committed before measuring
-        drive(port, NOOP, [noop_body] * warm, args.clients)
-        drive(port, "/api/orders/events", order_bodies(payloads[:warm], f"{run}w"), args.clients)
-        wait_committed(url, f"{run}w", warm, 120)
-        load_before = os.getloadavg()[0]
-        cpu0 = cpu_seconds(server.pid)
-        noop_wall, noop_lat, noop_codes = drive(port, NOOP, [noop_body] * n, args.clients)
-        cpu1 = cpu_seconds(server.pid)
-        bodies = order_bodies(payloads[warm:], run)
-        start = time.perf_counter()
-        post_wall, lat, codes = drive(port, "/api/orders/events", bodies, args.clients)
-        done = wait_committed(url, run, n, 300)
-        cpu2 = cpu_seconds(server.pid)
-        load_after = os.getloadavg()[0]
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
-    assert set(noop_codes) == {202}, set(noop_codes)
-    assert set(codes) == {202}, {c: codes.count(c) for c in set(codes)}
-    noop_rate = n / noop_wall
-    rate = n / (done - start)
-    p99 = percentile(lat, 99) * 1e3
-    figures = {
-        "orders_per_s": round(rate, 1), "p99_ms": round(p99, 1), "ratio_to_noop": round(rate / noop_rate, 4),
-        "p50_ms": round(percentile(lat, 50) * 1e3, 1), "accepted_per_s": round(n / post_wall, 1),
-        "commit_lag_ms": round((done - start - post_wall) * 1e3, 1),
-        "noop_per_s": round(noop_rate, 1), "noop_p50_ms": round(percentile(noop_lat, 50) * 1e3, 1),
-        "noop_p99_ms": round(percentile(noop_lat, 99) * 1e3, 1), "clients": args.clients, "n": n,
-        "server": "werkzeug threaded (make_server), embedded SQLite, in-process background executor",
-        "targets": {"orders_per_s": TARGET_ORDERS_PER_S, "p99_ms": TARGET_P99_MS, "ratio_to_noop": TARGET_RATIO},
-        "load": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
-        "server_cpu_ms": ({"noop": round((cpu1 - cpu0) / n * 1e3, 2), "order": round((cpu2 - cpu1) / n * 1e3, 2)}
-                          if None not in (cpu0, cpu1, cpu2) else None),
-    }
-    print(f"http (b): {n} order.paid POSTs and {n} no-op POSTs, {args.clients} clients; "
-          f"load {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} CPUs")
-    print(f"  orders : {rate:8.1f} committed/s (accepted {figures['accepted_per_s']:.0f}/s, last commit "
-          f"{figures['commit_lag_ms']:.0f} ms after the last answer)   POST p50 {figures['p50_ms']} ms  p99 "
-          f"{figures['p99_ms']} ms")
-    print(f"  no-op  : {noop_rate:8.1f} requests/s   p50 {figures['noop_p50_ms']} ms  p99 {figures['noop_p99_ms']} ms")
-    if figures["server_cpu_ms"]:
-        print(f"  server CPU per request: no-op {figures['server_cpu_ms']['noop']} ms, order (ingest + flows) "
-              f"{figures['server_cpu_ms']['order']} ms")
-    print(f"  ratio to no-op {rate / noop_rate:.3f} (target ≥ {TARGET_RATIO}); {TARGET_ORDERS_PER_S}/s "
-          f"{'met' if rate >= TARGET_ORDERS_PER_S else 'MISSED'}; p99 ≤ {TARGET_P99_MS} ms "
-          f"{'met' if p99 <= TARGET_P99_MS else 'MISSED'}")
+    n = args.n or (1500 if args.quick else 5000)
+    figures = {"http": measure("reference", n, args.clients, args.seed)}
+    report("b", figures["http"])
+    if args.full:
+        figures["http_full"] = measure("full", max(200, n // 5), args.clients, args.seed)
+        report("b, full pipeline", figures["http_full"])
     if args.json:
-        print(json.dumps({"http": figures}, ensure_ascii=False))
-    return 0
+        print(json.dumps(figures, ensure_ascii=False))
+    return 0 if figures["http"].get("mismatches") == 0 else 1
 
 
 if __name__ == "__main__":

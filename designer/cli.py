@@ -45,27 +45,19 @@ def main() -> None:
 @click.option("--trickle-interval", default=3.0, show_default=True, type=click.FloatRange(0.05, 3600),
               metavar="SECONDS", help="Pause between two sample orders.")
 def serve(host: str, port: int, trickle: int, trickle_interval: float) -> None:
-    """Run the designer (API now, the canvas later) on HOST:PORT, with the in-process runtime."""
-    from designer import create_app, extensions
+    """Run the designer on HOST:PORT in one process (gunicorn, one gthread worker), with the in-process
+    runtime and, without Redis, Socket.IO live updates served by the same process."""
+    from designer import server
 
     settings = _settings()
-    app = create_app(settings, background=True)
     click.echo(f"Orderloom {__version__}: http://{host}:{port}/api/health  "
                f"(database: {settings.database_kind}, redis: {settings.redis_url or 'in-process'}, "
+               f"live: {'Socket.IO process via Redis' if settings.redis_url else 'Socket.IO here'}, "
                f"data: {settings.data_dir})")
-    demo = None
     if trickle:
-        from runtime.demo import Trickle
-
-        rt = app.extensions[extensions.runtime.key]
-        demo = Trickle(rt.ingest, count=trickle, interval=trickle_interval, timezone=settings.timezone).start()
         click.echo(f"demo: {trickle} sample order(s), one every {trickle_interval:g} s", err=True)
-    try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
-    finally:
-        if demo is not None:
-            demo.stop()
-        extensions.runtime.shutdown(app)
+    server.serve(lambda: server.designer_app(settings, trickle=trickle, trickle_interval=trickle_interval),
+                 host, port, on_exit=server.shutdown)
 
 
 @main.command()

@@ -165,6 +165,20 @@ class OutboxPump:
                 log.exception("outbox delivery round failed")
 
 
+def serve_live(app: Flask) -> Any:
+    """The embedded default's live updates: this app serves Socket.IO itself and the runtime publishes to it
+    directly (coalesced per window), building its events only while a client is connected. Returns the
+    ``SocketIO``. (Distributed mode has its own Socket.IO process fed by Redis: ``docs/distributed.md``.)"""
+    from runtime.live.publisher import SocketIOPublisher
+    from runtime.live.socket_server import CONNECTIONS, register_socketio
+
+    sio = register_socketio(app)
+    connections = app.extensions[CONNECTIONS]
+    rt = app.extensions[Runtime.key]
+    rt.publisher = SocketIOPublisher(server=sio, listening=lambda: bool(connections))
+    return sio
+
+
 class Redis:
     """A Redis client for ``ORDERLOOM_REDIS_URL``, or none when running in-process."""
 

@@ -103,17 +103,30 @@ class BatchWindow:
 
 
 class SocketIOPublisher:
-    """Emits to Socket.IO rooms through the Redis message queue, one ``batch`` per room per window.
+    """Emits to Socket.IO rooms, one ``batch`` per room per window: through the Redis message queue
+    (``redis_url``, distributed mode), or straight to ``server``, the ``SocketIO`` of this process (the
+    embedded default, one process). ``listening()`` says whether anyone could receive them (default: always);
+    while it is false the runtime does not build its live events at all (see :attr:`listening`).
 
     The payload of a ``batch``: ``{"room": "order:12", "events": [{"event": "order.step", "data": {...}}, ...]}``
     (see ``runtime/contracts/live-events.schema.json``).
     """
 
-    def __init__(self, redis_url: str, *, window: float = WINDOW_S, channel: str = SOCKETIO_CHANNEL):
-        from flask_socketio import SocketIO
+    def __init__(self, redis_url: str | None = None, *, server: Any = None,
+                 listening: Callable[[], bool] | None = None, window: float = WINDOW_S,
+                 channel: str = SOCKETIO_CHANNEL):
+        if server is None:
+            from flask_socketio import SocketIO
 
-        self._sio = SocketIO(message_queue=redis_url, channel=channel)
+            server = SocketIO(message_queue=redis_url, channel=channel)
+        self._sio = server
+        self._listening = listening
         self._batches = BatchWindow(self._emit, window, "socketio")
+
+    @property
+    def listening(self) -> bool:
+        """False while no client is connected to the local server: nothing would reach anyone."""
+        return self._listening is None or self._listening()
 
     def publish(self, events: list[dict[str, Any]]) -> None:
         self._batches.publish(events)

@@ -25,6 +25,7 @@ from typing import Any
 from runtime.live.events import is_room
 
 log = logging.getLogger(__name__)
+CONNECTIONS = "orderloom.live.connections"  # app.extensions: Socket.IO session id → auth payload, per client
 
 
 def may_join(room: str, auth: dict[str, Any] | None, environ: dict[str, Any] | None = None) -> bool:
@@ -49,7 +50,8 @@ def register_socketio(app: Any, message_queue: str | None = None, *, check: Any 
     sio = SocketIO(app, async_mode="threading", message_queue=message_queue,
                    cors_allowed_origins=cors_allowed_origins, **socketio_options)
     allowed = check or may_join
-    auth_by_sid: dict[str, Any] = {}
+    auth_by_sid: dict[str, Any] = {}  # the connected clients
+    app.extensions[CONNECTIONS] = auth_by_sid
 
     @sio.on("connect")
     def _connect(auth: Any = None) -> None:

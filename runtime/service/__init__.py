@@ -78,8 +78,9 @@ class Runtime:
         return value.astimezone(self.tz)
 
     def _live(self) -> bool:
-        """Whether anyone listens to live events (a :class:`NullPublisher` does not)."""
-        return not isinstance(self.publisher, NullPublisher)
+        """Whether anyone listens to live events: not a :class:`NullPublisher`, nor a publisher whose
+        ``listening`` is false (a local Socket.IO server with no client connected)."""
+        return getattr(self.publisher, "listening", True) and not isinstance(self.publisher, NullPublisher)
 
     def _publish(self, batch: list[dict[str, Any]]) -> None:
         if not batch:

@@ -151,7 +151,7 @@ class Batch:
         self.session = session
         self.versions = versions
         self.careful = careful
-        self.live = live  # False: nobody listens (a NullPublisher), live events are not even built
+        self.live = live  # False: nobody listens (see Runtime._live), live events are not even built
         self.dialect = session.get_bind().dialect.name
         self.master = Master(session)
         self.rows = Rows()

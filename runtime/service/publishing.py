@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 
 class Publisher(Protocol):
-    """Where committed changes are announced (Socket.IO / Redis in production)."""
+    """Where committed changes are announced (Socket.IO / Redis in production). A publisher may also have a
+    ``listening`` property: while it is false the runtime does not build the events at all."""
 
     def publish(self, events: list[dict[str, Any]]) -> None: ...
 
