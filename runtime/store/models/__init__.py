@@ -33,12 +33,14 @@ from runtime.store.models.orders import (
     ReturnRequest,
     Surcharge,
 )
+from runtime.store.models.previews import Preview
 
 __all__ = [
     "Base", "Carrier", "CarrierRate", "Channel", "Connection", "ContextFeed", "Customer", "Flow",
     "FlowRelease", "FlowVersion", "InboundEvent", "Instance", "Order", "OrderLine", "OrderStatusChange",
     "OutboxEffect", "Payment", "Reservation", "ReturnRequest", "Step", "Stock", "StockAdjustment",
     "Surcharge", "Task", "Timer", "VersionChoice", "Warehouse",
+    "Preview",
 ]
 
 metadata = Base.metadata
