@@ -1,6 +1,7 @@
 // The route table: one line per screen. Screens of the frontend's second part (reviews, versions, inbox,
 // orders, master data, dashboard) replace PendingPage here when they land.
 import { createBrowserRouter, Navigate } from "react-router";
+import { EditorPage } from "../pages/editor/EditorPage";
 import { FlowListPage } from "../pages/flows/FlowListPage";
 import { LoginPage } from "../pages/LoginPage";
 import { NotFoundPage, PendingPage } from "./PendingPage";
@@ -14,6 +15,8 @@ export const routes = [
     children: [
       { index: true, element: <Navigate to="/flows" replace /> },
       { path: "flows", element: <FlowListPage /> },
+      { path: "flows/:key/versions/:number/edit", element: <EditorPage /> },
+      { path: "flows/:key", element: <PendingPage /> },
       { path: "reviews", element: <PendingPage /> },
       { path: "inbox", element: <PendingPage /> },
       { path: "orders", element: <PendingPage /> },

@@ -1,0 +1,77 @@
+// The expression editor: a one-field CodeMirror with completion of the order model's fields and the
+// validator's errors marked inline (the problem list shows the same messages).
+import { autocompletion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { forceLinting, linter, type Diagnostic } from "@codemirror/lint";
+import { EditorState } from "@codemirror/state";
+import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { useEffect, useRef } from "react";
+import type { FieldPath } from "./completions";
+
+export interface ExpressionEditorProps {
+  value: string;
+  onChange: (value: string) => void;
+  fields: FieldPath[];
+  errors: string[];
+  label: string;
+  placeholder?: string;
+}
+
+/** Complete the dotted name before the cursor from the known field paths. */
+export function completeFields(fields: FieldPath[]) {
+  return (context: CompletionContext): CompletionResult | null => {
+    const word = context.matchBefore(/[A-Za-z_][\w.]*/);
+    if (!word && !context.explicit) return null;
+    const typed = word?.text ?? "";
+    const options = fields
+      .filter((f) => f.path.startsWith(typed))
+      .map((f) => ({ label: f.path, detail: f.type, info: f.description || undefined, type: "variable" }));
+    return { from: word?.from ?? context.pos, options, validFor: /^[\w.]*$/ };
+  };
+}
+
+export function ExpressionEditor({ value, onChange, fields, errors, label, placeholder }: ExpressionEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const latest = useRef({ onChange, errors, fields });
+  latest.current = { onChange, errors, fields };
+
+  useEffect(() => {
+    const lint = linter((v): Diagnostic[] =>
+      latest.current.errors.map((message) => ({ from: 0, to: Math.max(v.state.doc.length, 0), severity: "error", message })),
+    { delay: 0 });
+    view.current = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          history(),
+          keymap.of([...defaultKeymap, ...historyKeymap]),
+          autocompletion({ override: [(ctx) => completeFields(latest.current.fields)(ctx)] }),
+          lint,
+          placeholderExt(placeholder ?? ""),
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    return () => view.current?.destroy();
+  }, []);
+
+  useEffect(() => {
+    const current = view.current;
+    if (current && current.state.doc.toString() !== value) {
+      current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value } });
+    }
+  }, [value]);
+
+  const errorText = errors.join("\n");
+  useEffect(() => {
+    if (view.current) forceLinting(view.current);
+  }, [errorText]);
+
+  return <div className={`expression-editor${errors.length ? " invalid" : ""}`} ref={host} />;
+}
