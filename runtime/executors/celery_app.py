@@ -149,6 +149,10 @@ def _register_tasks(app: Celery) -> None:
     def ping() -> str:
         return "pong"
 
+    from runtime.executors.preview_tasks import register as register_preview_tasks
+
+    register_preview_tasks(app)
+
 
 class _Nudger:
     """Sends ``deliver_outbox`` after commits, at most once per :data:`NUDGE_EVERY_S` per process."""
