@@ -20,8 +20,17 @@ import { CanvasToolbar } from "./Toolbar";
 type View = "canvas" | "text" | "split";
 type Bottom = "problems" | "dryrun";
 
+const NOTICE_SECONDS = 6;
+
+/** A short message (a refused connection): it goes away by itself. */
 function Notice() {
   const notice = useEditor((s) => s.notice);
+  const setNotice = useEditor((s) => s.setNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_SECONDS * 1000);
+    return () => clearTimeout(timer);
+  }, [notice, setNotice]);
   return notice ? <p className="notice" role="alert" data-testid="notice">{notice}</p> : null;
 }
 

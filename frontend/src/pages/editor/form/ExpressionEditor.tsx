@@ -1,7 +1,7 @@
 // The expression editor: a one-field CodeMirror with completion of the order model's fields and the
-// validator's errors marked inline (the problem list shows the same messages).
+// validator's errors marked inline (set as diagnostics whenever they change; the problem list shows them too).
 import { autocompletion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
-import { forceLinting, linter, type Diagnostic } from "@codemirror/lint";
+import { setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
@@ -37,9 +37,6 @@ export function ExpressionEditor({ value, onChange, fields, errors, label, place
   latest.current = { onChange, errors, fields };
 
   useEffect(() => {
-    const lint = linter((v): Diagnostic[] =>
-      latest.current.errors.map((message) => ({ from: 0, to: Math.max(v.state.doc.length, 0), severity: "error", message })),
-    { delay: 0 });
     view.current = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -48,10 +45,9 @@ export function ExpressionEditor({ value, onChange, fields, errors, label, place
           history(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           autocompletion({ override: [(ctx) => completeFields(latest.current.fields)(ctx)] }),
-          lint,
           placeholderExt(placeholder ?? ""),
           EditorView.lineWrapping,
-          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false", autocorrect: "off" }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
           }),
@@ -70,7 +66,10 @@ export function ExpressionEditor({ value, onChange, fields, errors, label, place
 
   const errorText = errors.join("\n");
   useEffect(() => {
-    if (view.current) forceLinting(view.current);
+    const current = view.current;
+    if (!current) return;
+    const whole = (message: string): Diagnostic => ({ from: 0, to: current.state.doc.length, severity: "error", message });
+    current.dispatch(setDiagnostics(current.state, errorText ? errorText.split("\n").map(whole) : []));
   }, [errorText]);
 
   return <div className={`expression-editor${errors.length ? " invalid" : ""}`} ref={host} />;

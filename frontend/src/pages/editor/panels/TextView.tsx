@@ -1,6 +1,6 @@
 // The text view: the canonical DSL of the draft in CodeMirror. Typing re-parses on the server and moves the
 // canvas; canvas changes come back as the saved draft's canonical text. Syntax errors sit at their line.
-import { forceLinting, linter, lintGutter, type Diagnostic } from "@codemirror/lint";
+import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { EditorState, Text } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers } from "@codemirror/view";
@@ -29,8 +29,8 @@ export function TextView({ dsl, onEdit, readOnly }: { dsl: string; onEdit: (text
   const keywords = useMemo(() => types.map((t) => t.keyword), [types]);
   const problems = useEditor((s) => s.problems);
   const lang = useLang();
-  const latest = useRef({ onEdit, problems, lang });
-  latest.current = { onEdit, problems, lang };
+  const latest = useRef({ onEdit });
+  latest.current = { onEdit };
 
   useEffect(() => {
     view.current = new EditorView({
@@ -40,9 +40,8 @@ export function TextView({ dsl, onEdit, readOnly }: { dsl: string; onEdit: (text
         extensions: [
           lineNumbers(), history(), keymap.of([...defaultKeymap, ...historyKeymap]),
           dslLanguage(keywords), syntaxHighlighting(defaultHighlightStyle), lintGutter(),
-          linter((v) => textDiagnostics(v.state.doc, latest.current.problems, latest.current.lang), { delay: 100 }),
           EditorState.readOnly.of(readOnly),
-          EditorView.contentAttributes.of({ "data-testid": "dsl-text" }),
+          EditorView.contentAttributes.of({ "data-testid": "dsl-text", spellcheck: "false" }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged && update.transactions.some((tr) => tr.isUserEvent("input") || tr.isUserEvent("delete") ||
               tr.isUserEvent("undo") || tr.isUserEvent("redo") || tr.isUserEvent("move"))) {
@@ -62,8 +61,9 @@ export function TextView({ dsl, onEdit, readOnly }: { dsl: string; onEdit: (text
   }, [dsl]);
 
   useEffect(() => {
-    if (view.current) forceLinting(view.current);
-  }, [problems, lang]);
+    const current = view.current;
+    if (current) current.dispatch(setDiagnostics(current.state, textDiagnostics(current.state.doc, problems, lang)));
+  }, [problems, lang, dsl]);
 
   return <div className="text-view" ref={host} />;
 }
