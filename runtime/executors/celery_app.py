@@ -47,6 +47,7 @@ from runtime.executors.celery_executor import (
     CeleryExecutor,
 )
 from runtime.executors.celery_worker import worker_state
+from runtime.release.guard import check_releases
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +110,12 @@ def _register_tasks(app: Celery) -> None:
 
     # shared=False: each app keeps its own tasks (closures over that app), never another app's
     @app.task(name=PROCESS_ORDERS, ignore_result=False, shared=False)
-    def process_orders(order_ids: list[int]) -> int:
-        """Run the orders' unprocessed events (one batch); returns how many orders were handled."""
-        state = worker_state(app)
-        results = state.runtime.process_orders([int(i) for i in order_ids])
-        nudges.deliver_outbox()
-        return len(results)
+    def process_orders(order_ids: list[int]) -> dict[str, Any]:
+        """Run the orders' unprocessed events (one batch) under leases; returns what this delivery claimed."""
+        done = worker_state(app).runner.run(order_ids)
+        if done["events"]:
+            nudges.deliver_outbox()
+        return done
 
     @app.task(name=FIRE_DUE_TIMERS, ignore_result=True, shared=False)
     def fire_due_timers() -> int:
@@ -126,19 +127,15 @@ def _register_tasks(app: Celery) -> None:
             fired += n
             if n < 100:
                 break
+        check_releases(runtime.db, runtime.now())  # the release guardrail (automatic rollback), every beat
         if fired:
             nudges.deliver_outbox()
         return fired
 
     @app.task(name=SWEEP, ignore_result=True, shared=False)
-    def sweep() -> dict[str, int]:
-        """Recover work lost in crashes: orders of instances whose lease expired, orders with unprocessed events."""
-        state = worker_state(app)
-        requeued = state.requeue_expired_leases()
-        pending = state.runtime.process_pending(limit=200)
-        if pending:
-            nudges.deliver_outbox()
-        return {"requeued": requeued, "pending": pending}
+    def sweep() -> list[int]:
+        """Recover work lost in crashes: orders whose lease lapsed or whose message was lost, re-enqueued."""
+        return worker_state(app).sweep()
 
     @app.task(name=DELIVER_OUTBOX, ignore_result=True, shared=False)
     def deliver_outbox() -> int:

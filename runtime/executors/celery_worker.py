@@ -1,4 +1,5 @@
-"""Per-process state of a Celery worker: one ``Runtime`` (database, publisher, executor), built lazily.
+"""Per-process state of a Celery worker: one ``Runtime`` (database, publisher, executor) and its
+:class:`~runtime.executors.leased.LeasedRunner` (lease owner, heartbeat), built lazily.
 
 Built on first use inside the process that runs tasks (a prefork child, after the fork), and
 rebuilt if the process id changes, so no connection or thread crosses a fork.
@@ -15,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from runtime.config import Settings
+from runtime.executors.leased import LeasedRunner, lease_seconds, sweep, worker_id
 
 log = logging.getLogger(__name__)
 
@@ -32,22 +34,12 @@ class WorkerState:
     runtime: Any
     publisher: Any
     executor: Any
+    runner: LeasedRunner
     pid: int
 
-    def requeue_expired_leases(self, limit: int = 100) -> int:
-        """Orders of running instances whose lease expired go back to the workers; returns how many orders."""
-        from runtime.store.leases import expired_leases
-        from runtime.store.models import Instance
-        from runtime.store.types import utcnow
-
-        with self.db.read() as session:
-            ids = expired_leases(session, utcnow(), limit=limit)
-            if not ids:
-                return 0
-            orders = sorted({row[0] for row in session.query(Instance.order_id).filter(Instance.id.in_(ids))})
-        self.executor.submit(orders)
-        log.info("sweeper: %d instance(s) with an expired lease; orders %s re-enqueued", len(ids), orders)
-        return len(orders)
+    def sweep(self, limit: int = 200) -> list[int]:
+        """Re-enqueue the orders whose lease lapsed or whose message was lost (see :func:`leased.sweep`)."""
+        return sweep(self.db, self.executor.submit, self.runner.ttl, limit=limit)
 
     def deliver_outbox(self, budget_s: float, limit: int = OUTBOX_CLAIM,
                        visibility: timedelta = OUTBOX_VISIBILITY) -> int:
@@ -68,6 +60,7 @@ class WorkerState:
         return delivered
 
     def close(self) -> None:
+        self.runner.close()
         close = getattr(self.publisher, "close", None)
         if close is not None:
             close()
@@ -110,6 +103,7 @@ def _build(app: Any, pid: int) -> WorkerState:
     publisher = make_publisher(settings.redis_url) if settings.redis_url else None
     executor = CeleryExecutor(app)
     runtime = Runtime(db, timezone=settings.timezone, executor=executor, publisher=publisher)
-    log.info("orderloom worker process %d: database %s, live events %s", pid, settings.database_kind,
-             "on" if publisher else "off")
-    return WorkerState(settings, db, runtime, publisher, executor, pid)
+    runner = LeasedRunner(runtime, worker_id(), timedelta(seconds=lease_seconds()))
+    log.info("orderloom worker process %d (%s): database %s, live events %s, leases of %s s", pid, runner.owner,
+             settings.database_kind, "on" if publisher else "off", runner.ttl.total_seconds())
+    return WorkerState(settings, db, runtime, publisher, executor, runner, pid)

@@ -23,6 +23,7 @@ from runtime.store.models.inventory import (
     StockAdjustment,
     Warehouse,
 )
+from runtime.store.models.leases import OrderLease
 from runtime.store.models.orders import (
     Channel,
     Customer,
@@ -41,6 +42,7 @@ __all__ = [
     "OutboxEffect", "Payment", "Reservation", "ReturnRequest", "Step", "Stock", "StockAdjustment",
     "Surcharge", "Task", "Timer", "VersionChoice", "Warehouse",
     "Preview",
+    "OrderLease",
 ]
 
 metadata = Base.metadata

@@ -196,6 +196,9 @@ class InboundEvent(Base):
     __table_args__ = (
         UniqueConstraint("source", "event_id"),
         UniqueConstraint("order_id", "seq"),
+        # the sweeper's look-up of unprocessed events (only those are in it)
+        Index("ix_inbound_events_pending", "order_id", "received_at", postgresql_where=text("status = 'received'"),
+              sqlite_where=text("status = 'received'")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -1,4 +1,5 @@
-"""Storage primitives of the engine: idempotent events, outbox, leases, version choices, customers."""
+"""Storage primitives of the engine: idempotent events, outbox, version choices, customers (leases:
+``test_store_leases.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from store_seed import T0, make_instance, make_order, seed_master
 
 from runtime.store.customers import address_hash, customer_stats_24h, fingerprint, normalise_phone
 from runtime.store.events import next_event_seq, receive_event, record_response
-from runtime.store.leases import acquire_lease, expired_leases, heartbeat, release_lease
 from runtime.store.models import Customer, FlowVersion, Instance, OutboxEffect, Step, VersionChoice
 from runtime.store.outbox import claim_due_effects, discard, enqueue_effect, mark_delivered, mark_failed, redrive
 
@@ -66,23 +66,6 @@ def test_outbox_keys_retries_dead_letters_and_redrive(db, sample_flow):
         assert not discard(s, effect)  # only dead letters can be discarded
         row = s.get(OutboxEffect, effect)
         assert (row.status, row.last_error, row.delivered_at) == ("delivered", None, T0)
-
-
-def test_leases_heartbeat_and_sweeping(db, sample_flow):
-    with db.transaction() as s:
-        seed_master(s)
-        instance_id = make_instance(s, sample_flow, make_order(s, 1).id)
-        s.get(Instance, instance_id).status = "running"
-    ttl = timedelta(seconds=30)
-    with db.transaction() as s:
-        assert acquire_lease(s, instance_id, "worker-a", T0, ttl)
-        assert not acquire_lease(s, instance_id, "worker-b", T0 + timedelta(seconds=10), ttl)
-        assert heartbeat(s, instance_id, "worker-a", T0 + timedelta(seconds=20), ttl)
-        assert expired_leases(s, T0 + timedelta(seconds=49)) == []
-        assert expired_leases(s, T0 + timedelta(seconds=51)) == [instance_id]
-        assert acquire_lease(s, instance_id, "worker-b", T0 + timedelta(seconds=51), ttl)  # expired: taken over
-        assert not heartbeat(s, instance_id, "worker-a", T0 + timedelta(seconds=52), ttl)
-        assert release_lease(s, instance_id, "worker-b")
 
 
 def test_a_version_choice_is_made_once_per_flow_and_order(db, sample_flow):
