@@ -62,11 +62,14 @@ def serve(host: str, port: int, trickle: int, trickle_interval: float) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--user", default=None, metavar="NAME", help="Recorded as the publisher (default: $USER).")
+@click.option("--user", default=None, metavar="NAME",
+              help="The admin who publishes, recorded in the audit log (default: $USER).")
 @lang_option
 def publish(files: tuple[Path, ...], user: str | None, lang: str) -> None:
     """Validate flow files and publish each as the active version of its flow; print the version numbers.
 
+    Admin-only, without review: NAME must be an active admin (exit 2 otherwise; the refusal is
+    audited) — except on a fresh database that has no user yet. Every publication is audited.
     Sub-flows among FILES are published first, so a caller and its sub-flow can go together. If
     any file has problems (`file:line:col: CODE message`), nothing is published (exit 1). Publishing
     a file whose content is already active changes nothing.
@@ -90,6 +93,7 @@ def publish(files: tuple[Path, ...], user: str | None, lang: str) -> None:
         click.echo(f"{len(files)} file(s) checked, {failed} with problems; nothing published", err=True)
         sys.exit(EXIT_PROBLEMS)
     who = user or _whoami()
+    _require_admin(database, who)
     order = sorted(documents, key=lambda p: documents[p].get("kind") != "subflow")
     records, current = [], None
     try:
@@ -105,6 +109,28 @@ def publish(files: tuple[Path, ...], user: str | None, lang: str) -> None:
     for path, record in records:
         state = "published" if record.created else "unchanged, already active"
         click.echo(f"{path}: {record.flow_key} version {record.number} ({state})")
+
+
+def _require_admin(database: Any, username: str | None) -> None:
+    """``orderloom publish`` skips review, so only an admin may run it (a database without users: anyone,
+    to set up a fresh install). A refusal is audited and exits 2."""
+    from sqlalchemy import func, select
+
+    from runtime.store import audit
+    from runtime.store.models import User
+
+    with database.transaction() as session:
+        if not session.scalar(select(func.count()).select_from(User)):
+            return
+        admin = session.scalar(select(User).where(User.username == (username or ""), User.role == "admin",
+                                                  User.active.is_(True)))
+        if admin is not None:
+            return
+        audit.record(session, actor=username, action="cli.publish", target_type="cli", target_id="publish",
+                     outcome="refused", comment="orderloom publish is admin-only")
+    database.dispose()
+    raise UsageProblem(f"orderloom publish is admin-only: {username or '(unknown user)'} is not an active admin "
+                       "(use --user NAME)")
 
 
 @main.command()

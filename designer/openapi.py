@@ -85,7 +85,7 @@ def _operation_dict(view: Callable, op: Operation, arguments: set[str]) -> dict[
         "operationId": view.__name__,
         "tags": list(op.tags),
         "summary": summary.strip(),
-        "responses": {"200": _content("OK", op.media_type, op.response)},
+        "responses": {str(getattr(view, "success_status", 200)): _content("OK", op.media_type, op.response)},
     }
     if description.strip():
         out["description"] = description.strip()

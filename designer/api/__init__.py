@@ -3,6 +3,7 @@
 from flask import Flask
 
 from designer.api import (
+    bundles,
     carriers,
     connections,
     context_feeds,
@@ -15,16 +16,21 @@ from designer.api import (
     node_types,
     openapi,
     orders,
+    releases,
+    reviews,
     schemas,
     stock,
     tasks,
+    templates,
     validation,
+    versions,
     warehouses,
 )
 
 BLUEPRINTS = (health.bp, node_types.bp, schemas.bp, validation.bp, openapi.bp, flows.bp, orders.bp, instances.bp,
               tasks.bp, dry_runs.bp, warehouses.bp, stock.bp, carriers.bp, context_feeds.bp, connections.bp,
               dead_letters.bp, demo_receiver.bp)
+BLUEPRINTS += (templates.bp, versions.bp, reviews.bp, releases.bp, bundles.bp)  # versions and release
 
 
 def register_blueprints(app: Flask) -> None:

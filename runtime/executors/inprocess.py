@@ -8,6 +8,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from runtime.release.guard import check_releases
+
 if TYPE_CHECKING:
     from runtime.service import Runtime
 
@@ -102,6 +104,7 @@ class InProcessExecutor:
                 last_sweep = now
                 try:
                     self.runtime.fire_due_timers()
+                    check_releases(self.runtime.db, self.runtime.now())  # the release guardrail
                     if self._queue.empty():  # the sweep finds what no submit brought; not while work is queued
                         self.runtime.process_pending()
                 except Exception:

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from runtime.engine import EventError, events
 from runtime.executors import Executor, InProcessExecutor
+from runtime.release.guard import after_batch
 from runtime.service import ingest as _ingest
 from runtime.service import orders as _orders
 from runtime.service import queries as _queries
@@ -207,6 +208,7 @@ class Runtime:
                             lambda one: self._process_batch([one], careful=True, alone=True)[0], order_id))
             results.update(done)
             pending = rest + pending
+        after_batch(self.db, self._versions, self.now())  # the release guardrail (runtime.release.guard)
         return [results[order_id] for order_id in ids]
 
     @staticmethod

@@ -139,17 +139,20 @@ class Work:
         return self.batch.versions.stage_flows(self.session, kind)
 
     def choose_version(self, flow_id: int, active_version_id: int | None) -> int | None:
-        """The version serving this order for the flow: the stored choice, else the active version — stored
-        now (a row of this unit of work), before anything of it runs. ``None``: nothing to serve."""
+        """The version serving this order for the flow: the stored choice, else the release policy's (the
+        active version, or the candidate for the orders of its share or segment) — stored now (a row of this
+        unit of work), before anything of it runs. ``None``: nothing to serve."""
         self.order_instances()
         assert self._choices is not None
         chosen = self._choices.get(flow_id)
         if chosen is not None or active_version_id is None:
             return chosen
-        self._choices[flow_id] = active_version_id
-        self.rows.choices.append({"flow_id": flow_id, "order_id": self.order.id, "flow_version_id": active_version_id,
-                                  "reason": "active", "bucket": None, "chosen_at": self.clock})
-        return active_version_id
+        version_id, reason, bucket = self.batch.versions.choose(
+            self.session, flow_id, self.order.id, active_version_id, lambda: self.snapshot(None), self.clock)
+        self._choices[flow_id] = version_id
+        self.rows.choices.append({"flow_id": flow_id, "order_id": self.order.id, "flow_version_id": version_id,
+                                  "reason": reason, "bucket": bucket, "chosen_at": self.clock})
+        return version_id
 
     def customer(self) -> dict[str, Any]:
         if self._customer is None:

@@ -1,4 +1,5 @@
-"""Flows, versions and release: publish a document, find a flow's active version.
+"""Flows and their versions: publish a document, find a flow's active version, create flows and drafts,
+save a draft (valid or not) under optimistic locking, copy a version into a new draft.
 
 Returns frozen :class:`VersionRecord` values, not ORM rows, so callers outside the store never
 hold SQLAlchemy objects.
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 from dsl.document import behaviour_hash, content_hash
 from dsl.problems import Problem
 from dsl.text import print_flow
-from dsl.validation import validate_document
-from runtime.store.models import Flow, FlowRelease, FlowVersion
+from dsl.validation import validate_document, validate_source
+from dsl.validation.source import load_source
+from runtime.store import audit
+from runtime.store.models import Flow, FlowRelease, FlowVersion, VersionDraft
 from runtime.store.types import as_utc, utcnow
 
 
@@ -69,7 +72,9 @@ def publish_document(session: Session, document: dict[str, Any], *, user: str | 
                      now: datetime | None = None, check_subflows: bool = True) -> VersionRecord:
     """Store ``document`` as a new published version of its flow and make it the active one.
 
-    Creates the flow on first publication; the previously active version becomes ``retired``.
+    Creates the flow on first publication; the previously active version becomes ``retired``; the
+    release event and the audit entry are written in the same transaction (no review: this is the
+    admin's ``orderloom publish`` and the demo seed).
     Publishing the document that is already active (same content hash) changes nothing and
     returns that version with ``created=False``, so re-running a seed is harmless. Raises
     :class:`InvalidDocument` if the document does not validate (sub-flows must already be published
@@ -90,21 +95,14 @@ def publish_document(session: Session, document: dict[str, Any], *, user: str | 
     number = (session.execute(select(func.max(FlowVersion.number)).where(
         FlowVersion.flow_id == flow.id)).scalar() or 0) + 1
     version = FlowVersion(
-        flow_id=flow.id, number=number, state="published", document=document, dsl=print_flow(document),
-        content_hash=digest, behaviour_hash=behaviour_hash(document), created_at=when, created_by=user,
-        published_at=when, published_by=user)
+        flow_id=flow.id, number=number, state="approved", document=document, dsl=print_flow(document),
+        content_hash=digest, behaviour_hash=behaviour_hash(document), created_at=when, created_by=user)
     session.add(version)
-    if active is not None:
-        active.state = "retired"
-        active.retired_at = when
-    flow.name = document.get("name", flow.name)
     flow.kind = document.get("kind", flow.kind)
-    flow.description = document.get("description", "") or ""
     session.flush()
-    release.active_version_id = version.id
-    release.updated_at = when
-    release.updated_by = user
-    session.flush()
+    from runtime.store.releases import activate  # releases builds on this module
+
+    activate(session, flow, version, actor=user, now=when, reason="published without review (orderloom publish)")
     return _record(flow, version)
 
 
@@ -147,3 +145,165 @@ def active_versions(session: Session, kind: str) -> list[VersionRecord]:
         .join(FlowVersion, FlowVersion.id == FlowRelease.active_version_id)
         .where(Flow.kind == kind).order_by(Flow.priority, Flow.key)).all()
     return [_record(flow, version, created=False) for flow, version in rows]
+
+
+# ---- drafts: create, save (valid or not), copy -----------------------------------------------------------
+
+class VersionRefused(Exception):
+    """A change the version's state (or the caller) does not allow: an HTTP-like ``status``, a problem
+    ``code`` of the API catalogue and the parameters of its message."""
+
+    def __init__(self, status: int, code: str, **params: Any) -> None:
+        super().__init__(f"{status} {code} {params}")
+        self.status, self.code, self.params = status, code, params
+
+
+def flow_by_key(session: Session, key: str, *, lock: bool = False) -> Flow:
+    """The flow ``key`` (``FOR UPDATE`` with ``lock``), or :class:`VersionRefused` 404."""
+    query = select(Flow).where(Flow.key == key[:63])
+    if lock:
+        query = query.with_for_update()
+    flow = session.execute(query).scalar_one_or_none()
+    if flow is None:
+        raise VersionRefused(404, "API_FLOW_NOT_FOUND", id=key[:80])
+    return flow
+
+
+def version_of(session: Session, flow: Flow, number: int, *, lock: bool = False) -> FlowVersion:
+    """Version ``number`` of ``flow``, or :class:`VersionRefused` 404."""
+    query = select(FlowVersion).where(FlowVersion.flow_id == flow.id, FlowVersion.number == number)
+    if lock:
+        query = query.with_for_update()
+    version = session.execute(query).scalar_one_or_none()
+    if version is None:
+        raise VersionRefused(404, "API_VERSION_NOT_FOUND", id=f"{flow.key} v{number}")
+    return version
+
+
+def draft_state(session: Session, version: FlowVersion) -> VersionDraft | None:
+    return session.get(VersionDraft, version.id)
+
+
+def etag(session: Session, version: FlowVersion) -> str:
+    """The version's entity tag: a draft's revision (every save bumps it), else its content hash."""
+    draft = draft_state(session, version)
+    return f"r{draft.revision}-{version.content_hash[:16]}" if draft is not None else version.content_hash
+
+
+def create_flow(session: Session, *, key: str, name: str, kind: str, description: str,
+                document: dict[str, Any], actor: str | None, now: datetime) -> FlowVersion:
+    """A new flow (with its release record) and its first draft holding ``document``; 409 if the key exists."""
+    if session.execute(select(Flow.id).where(Flow.key == key)).first() is not None:
+        raise VersionRefused(409, "API_FLOW_EXISTS", key=key)
+    flow = Flow(key=key, name=name, kind=kind, description=description, created_by=actor, created_at=now,
+                updated_at=now)
+    session.add(flow)
+    session.flush()
+    session.add(FlowRelease(flow_id=flow.id, salt=secrets.token_hex(8), updated_at=now, updated_by=actor))
+    version = _add_draft(session, flow, document, None, actor, now)
+    audit.record(session, actor=actor, action="flow.create", target_type="flow", target_id=key,
+                 after_hash=version.content_hash, details={"kind": kind, "name": name})
+    return version
+
+
+def new_draft(session: Session, flow: Flow, based_on: FlowVersion, *, actor: str | None,
+              now: datetime) -> FlowVersion:
+    """A new draft copied from ``based_on`` (any state: a rejected version's author starts over from it)."""
+    copy = _add_draft(session, flow, based_on.document, based_on.id, actor, now)
+    copy.dsl = based_on.dsl
+    audit.record(session, actor=actor, action="version.create", target_type="flow_version",
+                 target_id=version_target(flow, copy), after_hash=copy.content_hash,
+                 details={"based_on": based_on.number})
+    return copy
+
+
+def new_draft_from_document(session: Session, flow: Flow, document: dict[str, Any], *, actor: str | None,
+                            now: datetime) -> FlowVersion:
+    """A new draft holding ``document`` (an import); the caller records the audit entry."""
+    return _add_draft(session, flow, document, None, actor, now)
+
+
+def _add_draft(session: Session, flow: Flow, document: dict[str, Any], based_on_id: int | None,
+               actor: str | None, now: datetime) -> FlowVersion:
+    number = (session.execute(select(func.max(FlowVersion.number)).where(
+        FlowVersion.flow_id == flow.id)).scalar() or 0) + 1
+    version = FlowVersion(flow_id=flow.id, number=number, state="draft", document=document,
+                          dsl=printed(document), content_hash=content_hash(document),
+                          behaviour_hash=behaviour_hash(document), based_on_version_id=based_on_id,
+                          created_at=now, created_by=actor)
+    session.add(version)
+    session.flush()
+    session.add(VersionDraft(version_id=version.id, revision=1, source="document", updated_at=now, updated_by=actor))
+    session.flush()
+    return version
+
+
+def save_draft(session: Session, flow: Flow, version: FlowVersion, *, if_match: list[str] | None, actor: str | None,
+               now: datetime, document: dict[str, Any] | None = None, dsl: str | None = None,
+               editing_session: str | None = None) -> FlowVersion:
+    """Save a draft's content as JSON ``document`` or DSL text ``dsl`` — valid or not, it is kept.
+
+    ``if_match`` (the If-Match header's tags) must name the draft's current :func:`etag` or be ``*`` (412
+    otherwise, nothing written; 428 without the header). DSL text is
+    kept as typed; when it parses, the document follows it, else the document stays as it was and the
+    problems say where the text is broken. Only a draft can change (409 otherwise). The audit entry of
+    the saves of one ``editing_session`` is one entry (coalesced)."""
+    draft = draft_state(session, version)
+    if version.state != "draft" or draft is None:
+        raise VersionRefused(409, "API_VERSION_STATE", number=version.number, state=version.state, action="saved")
+    if if_match is None:
+        raise VersionRefused(428, "API_IF_MATCH_REQUIRED")
+    if "*" not in if_match and etag(session, version) not in if_match:
+        raise VersionRefused(412, "API_VERSION_STALE", number=version.number)
+    before = version.content_hash
+    if dsl is not None:
+        version.dsl = dsl
+        parsed = load_draft_text(dsl)
+        if parsed is not None:
+            document = parsed
+        draft.source = "dsl"
+    elif document is not None:
+        version.dsl = printed(document)
+        draft.source = "document"
+    if document is not None:
+        version.document = document
+        version.content_hash = content_hash(document)
+        version.behaviour_hash = behaviour_hash(document)
+    draft.revision += 1
+    draft.updated_at, draft.updated_by = now, actor
+    session.flush()
+    target = version_target(flow, version)
+    coalesce = f"autosave:{flow.key}:{version.number}:{actor}:{editing_session}" if editing_session else None
+    audit.record(session, actor=actor, action="version.save", target_type="flow_version", target_id=target,
+                 before_hash=before, after_hash=version.content_hash, coalesce_key=coalesce,
+                 details={"source": draft.source, "revision": draft.revision})
+    return version
+
+
+def version_target(flow: Flow, version: FlowVersion) -> str:
+    """How the audit log names a version: ``<flow key>/v<number>``."""
+    return f"{flow.key}/v{version.number}"
+
+
+def draft_problems(session: Session, version: FlowVersion) -> list[Problem]:
+    """The version's problems now: a draft saved as DSL is checked as text (line and column), else its
+    document; sub-flow calls are checked against the published flows."""
+    known = published_flow_keys(session)
+    draft = draft_state(session, version)
+    if draft is not None and draft.source == "dsl":
+        return validate_source(version.dsl, syntax="dsl", known_flows=known).problems
+    return validate_document(version.document, known_flows=known).problems
+
+
+def printed(document: dict[str, Any]) -> str:
+    """The canonical DSL of a document, or ``""`` for one too broken to print (a draft may be)."""
+    try:
+        return print_flow(document)
+    except Exception:  # noqa: BLE001 - a work-in-progress document of any shape
+        return ""
+
+
+def load_draft_text(text: str) -> dict[str, Any] | None:
+    """The document of a DSL text, or ``None`` when it does not parse."""
+    loaded = load_source(text, "dsl")
+    return loaded.document if isinstance(loaded.document, dict) else None

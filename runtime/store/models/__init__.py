@@ -35,12 +35,14 @@ from runtime.store.models.orders import (
     Surcharge,
 )
 from runtime.store.models.previews import Preview
+from runtime.store.models.releases import ReleaseEvent, ReleaseGuard, VersionDraft
 
 __all__ = [
     "Base", "Carrier", "CarrierRate", "Channel", "Connection", "ContextFeed", "Customer", "Flow",
     "FlowRelease", "FlowVersion", "InboundEvent", "Instance", "Order", "OrderLine", "OrderStatusChange",
     "OutboxEffect", "Payment", "Reservation", "ReturnRequest", "Step", "Stock", "StockAdjustment",
     "Surcharge", "Task", "Timer", "VersionChoice", "Warehouse",
+    "ReleaseEvent", "ReleaseGuard", "VersionDraft",
     "Preview",
     "OrderLease",
 ]
