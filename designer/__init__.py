@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from designer import extensions, frontend
+from designer import auth, extensions, frontend
 from designer.api import register_blueprints
 from designer.errors import register_error_handlers
 from designer.openapi import build_spec
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, *, background: bool = False, cl
 
     extensions.init_app(app, settings, background=background, clock=clock)
     register_error_handlers(app)
+    auth.init_app(app)
     register_blueprints(app)
     frontend.init_app(app)
     app.extensions["orderloom.openapi"] = build_spec(app, title="Orderloom API", version=__version__)

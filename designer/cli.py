@@ -142,13 +142,15 @@ def _require_admin(database: Any, username: str | None) -> None:
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0, 3600), metavar="SECONDS",
               help="Pause between two sample orders of --trickle.")
 def demo(receiver_url: str | None, trickle: int, interval: float) -> None:
-    """Seed the demo data (idempotent): warehouses, stock, customers, carriers, feeds, connections, flows.
+    """Seed the demo data (idempotent): warehouses, stock, customers, carriers, feeds, connections, flows,
+    and the demo users editor, reviewer, operator, manager, admin (password: $ORDERLOOM_DEMO_PASSWORD,
+    default `orderloom`).
 
     Running it again adds only what is missing. With --trickle N it then sends N sample orders
     (`order.paid`) through the runtime in this process; `orderloom serve --demo-trickle N` does the
     same in the background of the server.
     """
-    from runtime.demo import DEFAULT_RECEIVER, Trickle, seed
+    from runtime.demo import DEFAULT_RECEIVER, DEMO_USERS, Trickle, seed, seed_users
 
     settings = _settings()
     database = _open_database(settings)
@@ -156,6 +158,10 @@ def demo(receiver_url: str | None, trickle: int, interval: float) -> None:
         report = seed(database, receiver_url=receiver_url or DEFAULT_RECEIVER)
         for line in report.lines():
             click.echo(line)
+        added = seed_users(database, settings.demo_password)
+        click.echo(f"demo users (password: {settings.demo_password}): " + ", ".join(
+            f"{name} ({role}{', ' + ', '.join(groups) if groups else ''})"
+            for name, (role, groups, _) in DEMO_USERS.items()) + (f"; added {', '.join(added)}" if added else ""))
         if trickle:
             from designer import create_app, extensions
 
@@ -334,6 +340,17 @@ def _flow_key(path: Path, data: bytes) -> str | None:
     result = validate_source(data, syntax=SYNTAX_BY_SUFFIX.get(path.suffix.lower()), filename=str(path))
     key = (result.document or {}).get("key")
     return key if isinstance(key, str) else None
+
+
+def _add_auth_commands() -> None:
+    """`orderloom user …` and `orderloom token …` (designer/auth/commands.py)."""
+    from designer.auth.commands import token, user
+
+    main.add_command(user)
+    main.add_command(token)
+
+
+_add_auth_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
+from designer.auth.openapi import add_security_schemes, document_access
 from designer.contracts_spec import contract_components
 from designer.errors import PROBLEM_JSON
 from designer.schemas.problems import ProblemDetailsSchema
@@ -64,6 +65,7 @@ def build_spec(app: Flask, *, title: str, version: str) -> dict[str, Any]:
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Orderloom designer API. Errors are RFC 9457 problem details."})
     spec.components.schema("ProblemDetails", schema=ProblemDetailsSchema)
+    add_security_schemes(spec)
     for name, schema in contract_components().items():
         spec.components.schema(name, schema)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -74,6 +76,8 @@ def build_spec(app: Flask, *, title: str, version: str) -> dict[str, Any]:
         methods = sorted(m for m in rule.methods or () if m not in ("HEAD", "OPTIONS"))
         path = _PATH_PARAM.sub(r"{\1}", rule.rule)
         operations = {m.lower(): _operation_dict(view, op, rule.arguments) for m in methods}
+        for operation_dict in operations.values():
+            document_access(rule.endpoint, operation_dict)
         spec.path(path=path, operations=operations)
     return spec.to_dict()
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATA_DIR = "./var"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_DEMO_PASSWORD = "orderloom"
 SECRET_KEY_FILE = "secret_key"
 SQLITE_FILE = "orderloom.db"
 
@@ -32,6 +33,8 @@ class Settings:
     redis_url: str | None
     secret_key: str = field(repr=False)
     timezone: str
+    #: the password of the demo users (``orderloom demo`` only, never a production start)
+    demo_password: str = field(default=DEFAULT_DEMO_PASSWORD, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -48,6 +51,7 @@ class Settings:
             redis_url=_get(environ, "ORDERLOOM_REDIS_URL"),
             secret_key=_get(environ, "ORDERLOOM_SECRET_KEY") or _stored_secret_key(data_dir),
             timezone=check_timezone(_get(environ, "ORDERLOOM_TIMEZONE") or DEFAULT_TIMEZONE),
+            demo_password=_get(environ, "ORDERLOOM_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
         )
 
     @property

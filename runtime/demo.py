@@ -303,6 +303,38 @@ def _connections(session, report: SeedReport, receiver_url: str, when: datetime)
             row.base_url, row.updated_at = url, when
 
 
+#: the demo's people: username → (role, groups, display name); all share ORDERLOOM_DEMO_PASSWORD
+DEMO_USERS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "editor": ("editor", (), "运营 李敏"),
+    "reviewer": ("reviewer", (), "IT 审核 王工"),
+    "operator": ("operator", ("finance", "risk", "after-sales"), "值班运营 陈静"),
+    "manager": ("operator", ("finance-manager",), "财务经理 吴强"),
+    "admin": ("admin", (), "管理员"),
+}
+DEMO_GROUPS = ("finance", "finance-manager", "risk", "after-sales")
+
+
+def seed_users(db: Database, password: str) -> list[str]:
+    """The demo users (``orderloom demo`` only, never a production start); the names of those added.
+
+    Kept apart from :func:`seed` so tests seeding master data do not pay for password hashing.
+    """
+    from runtime.store import users
+    from runtime.store.audit import record
+
+    added = []
+    with db.transaction() as session:
+        users.ensure_groups(session, DEMO_GROUPS)
+        for username, (role, groups, display_name) in DEMO_USERS.items():
+            if users.find_user(session, username) is None:
+                users.create_user(session, username, role, password=password, groups=groups,
+                                  display_name=display_name)
+                record(session, actor=DEMO_ACTOR, action="user.create", target_type="user", target_id=username,
+                       details={"role": role, "groups": list(groups), "via": "demo"})
+                added.append(username)
+    return added
+
+
 def template_files(templates_dir: Path = TEMPLATES_DIR) -> list[Path]:
     """The template flows in publishing order: sub-flows first (callers check them), then by name."""
     files = sorted(templates_dir.glob("*.flow"))

@@ -3,6 +3,8 @@
 from flask import Flask
 
 from designer.api import (
+    audit,
+    auth,
     bundles,
     carriers,
     connections,
@@ -11,6 +13,7 @@ from designer.api import (
     demo_receiver,
     dry_runs,
     flows,
+    groups,
     health,
     instances,
     node_types,
@@ -22,6 +25,8 @@ from designer.api import (
     stock,
     tasks,
     templates,
+    tokens,
+    users,
     validation,
     versions,
     warehouses,
@@ -30,6 +35,7 @@ from designer.api import (
 BLUEPRINTS = (health.bp, node_types.bp, schemas.bp, validation.bp, openapi.bp, flows.bp, orders.bp, instances.bp,
               tasks.bp, dry_runs.bp, warehouses.bp, stock.bp, carriers.bp, context_feeds.bp, connections.bp,
               dead_letters.bp, demo_receiver.bp)
+BLUEPRINTS += (auth.bp, users.bp, groups.bp, tokens.bp, audit.bp)  # designer/auth checks every request
 BLUEPRINTS += (templates.bp, versions.bp, reviews.bp, releases.bp, bundles.bp)  # versions and release
 
 

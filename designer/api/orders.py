@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from designer.api.support import ACTOR_PARAM, actor_of, int_id, load_query, runtime_errors
+from designer.auth.masking import masked_order, masked_timeline
 from designer.extensions import runtime
 from designer.http import load_json
 from designer.openapi import operation
@@ -59,7 +60,8 @@ def list_orders():
     query = load_query(OrderQuerySchema())
     found = runtime.rt.search_orders(q=query.get("q"), channel=query.get("channel"), status=query.get("status"),
                                      limit=query["limit"], offset=query["offset"])
-    return OrderListSchema().dump({"orders": found, "limit": query["limit"], "offset": query["offset"]})
+    return OrderListSchema().dump({"orders": [masked_order(o) for o in found], "limit": query["limit"],
+                                   "offset": query["offset"]})
 
 
 @bp.get("/orders/<order_id>")
@@ -68,7 +70,7 @@ def list_orders():
 def get_order(order_id: str):
     """One order: status, stage, lines, address, customer, reservations, instances and open tasks."""
     oid = int_id(order_id, "API_ORDER_NOT_FOUND")
-    return OrderSchema().dump(runtime.rt.get_order(oid))
+    return OrderSchema().dump(masked_order(runtime.rt.get_order(oid)))
 
 
 @bp.get("/orders/<order_id>/timeline")
@@ -82,7 +84,7 @@ def get_timeline(order_id: str):
     the order are listed too.
     """
     oid = int_id(order_id, "API_ORDER_NOT_FOUND")
-    return TimelineSchema().dump(runtime.rt.timeline(oid))
+    return TimelineSchema().dump(masked_timeline(runtime.rt.timeline(oid)))
 
 
 @bp.post("/orders/<order_id>/release-hold")

@@ -16,6 +16,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from designer.auth import current_user
 from designer.errors import ApiError, from_validation_error
 from designer.extensions import db
 from designer.problem_codes import all_codes, api_problem
@@ -41,7 +42,11 @@ def load_query(schema: Schema) -> dict[str, Any]:
 
 
 def actor_of(body: dict[str, Any] | None = None, *, required: bool = False) -> str:
-    """``actor`` from the body, else the ``X-Orderloom-User`` header, else ``anonymous`` (or 422)."""
+    """The signed-in user (designer/auth); without one (public endpoints): ``actor`` from the body, else the
+    ``X-Orderloom-User`` header, else ``anonymous`` (or 422)."""
+    user = current_user()
+    if user is not None:
+        return user.username
     value = (body or {}).get("actor") or (request.headers.get(ACTOR_HEADER) or "").strip()[:100]
     if value:
         return value

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint
 
 from designer.api.support import ACTOR_PARAM, actor_of, int_id, load_query, not_found, runtime_errors
+from designer.auth.guard import require_member
 from designer.extensions import runtime
 from designer.http import load_json
 from designer.openapi import operation
@@ -58,6 +59,7 @@ def claim_task(task_id: str):
     """Claim a task: `user` (default: the actor) becomes its assignee (409 if someone else holds it)."""
     tid = int_id(task_id, "API_TASK_NOT_FOUND")
     body = load_json(ClaimTaskSchema())
+    _require_member(tid, task_id)
     user = body.get("user") or actor_of(body, required=True)
     return TaskSchema().dump(runtime.rt.claim_task(tid, user))
 
@@ -70,6 +72,7 @@ def reassign_task(task_id: str):
     """Hand a task to another group and/or user."""
     tid = int_id(task_id, "API_TASK_NOT_FOUND")
     body = load_json(ReassignTaskSchema())
+    _require_member(tid, task_id)
     answer = runtime.rt.reassign_task(tid, group=body.get("group"), user=body.get("user"), actor=actor_of(body))
     return TaskSchema().dump(answer)
 
@@ -87,8 +90,15 @@ def decide_task(task_id: str):
     """
     tid = int_id(task_id, "API_TASK_NOT_FOUND")
     body = load_json(DecideTaskSchema())
+    _require_member(tid, task_id)
     answer = runtime.rt.decide_task(tid, body["decision"], body["form"], actor_of(body, required=True))
     return TaskSchema().dump(answer)
+
+
+def _require_member(tid: int, shown: str) -> None:
+    """Operators act on the tasks of their groups (the task's group or the one it escalated to)."""
+    task = _find(tid, shown)
+    require_member((task.get("group"), task.get("escalated_to")))
 
 
 def _find(tid: int, shown: str) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Designer fixtures: an app on the embedded default in a tmp data dir, and its test client."""
+"""Designer fixtures: an app on the embedded default in a tmp data dir, and its test clients.
+
+``client`` acts as an admin (every endpoint is open to it); ``anonymous`` sends no credentials;
+``client_as(role, ...)`` (``tests/auth_support.py``) gives any other role.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pytest
 
 from designer import create_app
 from runtime.config import Settings
+from tests.auth_support import client_as
 
 
 @pytest.fixture
@@ -23,6 +28,13 @@ def app(settings):
 
 @pytest.fixture
 def client(app):
+    """A client signed in as an admin (API token)."""
+    return client_as(app, "admin")
+
+
+@pytest.fixture
+def anonymous(app):
+    """A client without credentials."""
     return app.test_client()
 
 

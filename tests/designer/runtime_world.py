@@ -6,6 +6,7 @@ import pytest
 
 from designer.extensions import db, runtime
 from runtime.demo import OrderFactory, seed
+from tests.auth_support import client_as
 
 
 @pytest.fixture
@@ -19,7 +20,8 @@ def seeded_app(app):
 
 @pytest.fixture
 def api(seeded_app):
-    return seeded_app.test_client()
+    """An admin's client (every endpoint is open to it; admins see customer data unmasked)."""
+    return client_as(seeded_app, "admin")
 
 
 def paid_order(n: int = 0, **fields) -> dict:

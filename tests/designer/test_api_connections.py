@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from tests.auth_support import client_as
 
-def test_connections_crud_never_returns_the_secret(client, problem_of):
+
+def test_connections_crud_never_returns_the_secret(app, problem_of):
+    client = client_as(app, "admin", username="admin-li")
     assert client.get("/api/connections").get_json() == {"connections": []}
     put = client.put("/api/connections/erp", json={"base_url": "https://erp.example.com/api", "secret": "s3cr3t",
-                                                    "timeout_ms": 2500, "actor": "admin-li"})
+                                                    "timeout_ms": 2500})
     assert put.status_code == 200, put.get_data(as_text=True)
     body = put.get_json()
     assert "secret" not in body and body["has_secret"] is True and body["updated_by"] == "admin-li"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from designer import create_app
 from designer.cli import main
 from designer.extensions import runtime
+from tests.auth_support import client_as
 from tests.designer.runtime_world import ingest, paid_order
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ def test_overdue_timers_are_reported_until_the_poller_fires_them(settings):
     now = [datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))]
     app = create_app(settings, clock=lambda: now[0])
     assert CliRunner().invoke(main, ["publish", str(ROOT / "templates" / "s1-high-value-approval.flow")]).exit_code == 0
-    client = app.test_client()
+    client = client_as(app, "operator")
     assert ingest(client, paid_order(1, lines=[BIG_LINE], total="6999.00")).status_code == 202
     timers = client.get("/api/health").get_json()["timers"]
     assert timers == {"poller": "in-process", "pending": 1, "overdue": 0, "grace_seconds": 60,

@@ -6,6 +6,7 @@ import pytest
 
 from designer.extensions import db
 from runtime.demo import seed
+from tests.auth_support import client_as
 
 
 @pytest.fixture
@@ -17,7 +18,8 @@ def seeded(app):
 
 @pytest.fixture
 def api(seeded):
-    return seeded.test_client()
+    """An admin: carriers are admin data; stock, warehouses and feeds are the operators' (admins may too)."""
+    return client_as(seeded, "admin")
 
 
 def test_warehouses_list_and_one(api, problem_of):
@@ -41,11 +43,11 @@ def test_stock_lists_filters_and_pages(api, problem_of):
     problem_of(api.get("/api/stock?nope=1"), 422, "API_FIELD_UNKNOWN")
 
 
-def test_stock_adjustment_with_reason_and_its_refusals(api, problem_of):
+def test_stock_adjustment_with_reason_and_its_refusals(seeded, api, problem_of):
     before = api.get("/api/stock?sku=TEA-001&warehouse=hz").get_json()["items"]
     start = before[0]["available"] if before else 0
-    ok = api.post("/api/stock", json={"sku": "TEA-001", "warehouse": "hz", "delta": 7, "reason": "盘点"},
-                  headers={"X-Orderloom-User": "op-wang"})
+    op_wang = client_as(seeded, "operator", username="op-wang")
+    ok = op_wang.post("/api/stock", json={"sku": "TEA-001", "warehouse": "hz", "delta": 7, "reason": "盘点"})
     assert ok.status_code == 200, ok.get_data(as_text=True)
     assert ok.get_json()["available"] == start + 7 and ok.get_json()["adjustment_id"]
     refused = problem_of(api.post("/api/stock", json={"sku": "TEA-001", "warehouse": "hz", "delta": -10**6,
@@ -98,7 +100,7 @@ def test_context_feeds_weather_levels_and_promotion(api, problem_of):
     problem_of(api.put("/api/context-feeds/weather/east", json={"value": 3}), 422, "API_FEED_VALUE")
     problem_of(api.put("/api/context-feeds/promotion/*", json={"value": {"name": "x"}}), 422, "API_FEED_VALUE")
     promo = api.put("/api/context-feeds/promotion/*", json={"value": {"active": True, "name": "双11"}}).get_json()
-    assert promo["values"] == [{"region": "*", "value": {"active": True, "name": "双11"}, "source": "anonymous",
+    assert promo["values"] == [{"region": "*", "value": {"active": True, "name": "双11"}, "source": "admin",
                                 "updated_at": promo["values"][0]["updated_at"]}]
     assert api.put("/api/context-feeds/traffic/north", json={"value": {"jam": True}}).status_code == 200
     assert {f["key"] for f in api.get("/api/context-feeds").get_json()["feeds"]} == {"weather", "promotion", "traffic"}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.auth_support import client_as
 from tests.designer import runtime_world
 from tests.designer.runtime_world import ingest, paid_order
 
@@ -68,31 +69,31 @@ def test_list_search_get_and_404s(api, problem_of):
     problem_of(api.post("/api/orders/999999/release-hold", json={"reason": "x"}), 404, "API_ORDER_NOT_FOUND")
 
 
-def test_tasks_inbox_claim_reassign_decide(api, problem_of):
+def test_tasks_inbox_claim_reassign_decide(seeded_app, api, problem_of):
+    fin_a = client_as(seeded_app, "operator", username="fin-a", groups=("finance",))
+    fin_mgr = client_as(seeded_app, "operator", username="fin-mgr", groups=("finance-manager",))
+    risk = client_as(seeded_app, "operator", username="risk-li", groups=("risk",))
     order_id = ingest(api, paid_order(5, lines=[BIG_LINE], total="6999.00")).get_json()["order_id"]
-    [task] = api.get("/api/tasks?group=finance&status=open").get_json()["tasks"]
-    assert task["order_id"] == order_id and api.get(f"/api/tasks/{task['id']}").get_json()["id"] == task["id"]
-    problem_of(api.post(f"/api/tasks/{task['id']}/claim", json={}), 422, "API_ACTOR_REQUIRED")
-    claimed = api.post(f"/api/tasks/{task['id']}/claim", json={"user": "fin-a"}).get_json()
-    assert claimed["assignee"] == "fin-a"
+    [task] = fin_a.get("/api/tasks?group=finance&status=open").get_json()["tasks"]
+    assert task["order_id"] == order_id and fin_a.get(f"/api/tasks/{task['id']}").get_json()["id"] == task["id"]
+    problem_of(risk.post(f"/api/tasks/{task['id']}/claim", json={}), 403, "API_FORBIDDEN_GROUP")
+    claimed = fin_a.post(f"/api/tasks/{task['id']}/claim", json={}).get_json()
+    assert claimed["assignee"] == "fin-a", "the signed-in user claims it"
     taken = problem_of(api.post(f"/api/tasks/{task['id']}/claim", json={"user": "fin-b"}), 409, "RUN_TASK_CLAIMED")
     assert taken["runtime_code"] == "RUN_TASK_CLAIMED"
-    problem_of(api.post(f"/api/tasks/{task['id']}/reassign", json={}), 422, "API_FIELD_INVALID")
-    moved = api.post(f"/api/tasks/{task['id']}/reassign", json={"group": "finance-manager", "actor": "lead"})
+    problem_of(fin_a.post(f"/api/tasks/{task['id']}/reassign", json={}), 422, "API_FIELD_INVALID")
+    moved = fin_a.post(f"/api/tasks/{task['id']}/reassign", json={"group": "finance-manager"})
     assert (moved.get_json()["group"], moved.get_json()["status"]) == ("finance-manager", "open")
-    problem_of(api.post(f"/api/tasks/{task['id']}/decide", json={"decision": "maybe", "actor": "x"}), 422,
-               "API_FIELD_INVALID")
-    problem_of(api.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"}), 422, "API_ACTOR_REQUIRED")
-    decided = api.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved", "form": {"comment": "ok"}},
-                       headers={"X-Orderloom-User": "fin-mgr"})
+    problem_of(fin_a.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"}), 403,
+               "API_FORBIDDEN_GROUP")
+    problem_of(fin_mgr.post(f"/api/tasks/{task['id']}/decide", json={"decision": "maybe"}), 422, "API_FIELD_INVALID")
+    decided = fin_mgr.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved", "form": {"comment": "ok"}})
     assert decided.status_code == 200 and decided.get_json()["decided_by"] == "fin-mgr"
-    problem_of(api.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved", "actor": "x"}), 409,
-               "RUN_TASK_CLOSED")
+    problem_of(api.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"}), 409, "RUN_TASK_CLOSED")
     assert api.get("/api/tasks?status=decided").get_json()["tasks"][0]["id"] == task["id"]
     for url in ("/api/tasks/999999", "/api/tasks/x"):
         problem_of(api.get(url), 404, "API_TASK_NOT_FOUND")
-    problem_of(api.post("/api/tasks/999999/decide", json={"decision": "approved", "actor": "x"}), 404,
-               "API_TASK_NOT_FOUND")
+    problem_of(api.post("/api/tasks/999999/decide", json={"decision": "approved"}), 404, "API_TASK_NOT_FOUND")
     problem_of(api.get("/api/tasks?status=done"), 422, "API_FIELD_INVALID")
 
 
@@ -103,7 +104,7 @@ def test_instances_get_cancel_retry(api, problem_of):
     assert (instance["flow"], instance["status"]) == ("high-value-approval", "waiting")
     problem_of(api.post(f"/api/instances/{task['instance_id']}/retry", json={}), 409, "RUN_INSTANCE_STATE")
     problem_of(api.post(f"/api/instances/{task['instance_id']}/cancel", json={}), 422, "API_FIELD_REQUIRED")
-    cancelled = api.post(f"/api/instances/{task['instance_id']}/cancel", json={"reason": "客户撤单", "actor": "ops"})
+    cancelled = api.post(f"/api/instances/{task['instance_id']}/cancel", json={"reason": "客户撤单"})
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
     assert api.get(f"/api/tasks/{task['id']}").get_json()["status"] == "cancelled"
     problem_of(api.post(f"/api/instances/{task['instance_id']}/cancel", json={"reason": "x"}), 409,

@@ -28,6 +28,7 @@ from runtime.store.models import (
     Stock,
     Warehouse,
 )
+from tests.auth_support import client_as
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(str(p) for p in (ROOT / "templates").glob("*.flow"))
@@ -162,7 +163,7 @@ def test_the_demo_trickle_sends_sample_orders_through_the_runtime(tmp_path):
     assert result.exit_code == 0, result.output
     assert "sample orders: 12 sent, 0 failed" in result.stdout
     app = create_app(Settings.from_env())
-    with app.test_client() as client:
+    with client_as(app, "operator") as client:
         orders = client.get("/api/orders?limit=50").get_json()["orders"]
         assert len(orders) == 12
         assert {o["status"] for o in orders} <= {"routed", "paid", "held", "backordered", "approved", "cancelled"}

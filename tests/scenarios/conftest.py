@@ -24,6 +24,7 @@ from designer.cli import main
 from designer.extensions import db, runtime
 from runtime.config import Settings
 from runtime.store.models import Warehouse
+from tests.auth_support import OPERATOR_GROUPS, client_as
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(str(p) for p in (ROOT / "templates").glob("*.flow"))
@@ -57,25 +58,48 @@ class Clock:
         return self.now
 
 
+#: who acts in the scenarios: username → (role, groups). The default client is the operator on duty (every
+#: approval group: it ingests the channel's orders and reads timelines); deciding a task is done by a person
+#: of the task's group, e.g. ``world.post(..., user="fin-zhang")``.
+PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ops-duty": ("operator", OPERATOR_GROUPS),
+    "admin": ("admin", ()),
+    "fin-zhang": ("operator", ("finance",)),
+    "fin-manager-wu": ("operator", ("finance-manager",)),
+    "risk-li": ("operator", ("risk",)),
+    "cs-zhou": ("operator", ("after-sales",)),
+    "ops-chen": ("operator", ()),
+}
+
+
 class World:
-    """The app, its client and clock, and helpers that speak HTTP like a channel or an operator would."""
+    """The app, its clients (one per person) and clock, and helpers that speak HTTP like a channel or an
+    operator would."""
 
     def __init__(self, app, clock: Clock) -> None:
         self.app = app
-        self.client = app.test_client()
+        self.clients: dict[str, Any] = {}
+        self.client = self.as_user("ops-duty")
         self.clock = clock
         self._ids = itertools.count(1)
 
+    def as_user(self, username: str):
+        """The test client of one of :data:`PEOPLE` (signed in with an API token of theirs)."""
+        if username not in self.clients:
+            role, groups = PEOPLE[username]
+            self.clients[username] = client_as(self.app, role, username=username, groups=groups)
+        return self.clients[username]
+
     # ---- HTTP ----
     def post(self, url: str, body: dict[str, Any] | None = None, status: int | tuple[int, ...] = (200, 202),
-             **kwargs: Any) -> dict[str, Any]:
-        response = self.client.post(url, json=body if body is not None else {}, **kwargs)
+             *, user: str = "ops-duty", **kwargs: Any) -> dict[str, Any]:
+        response = self.as_user(user).post(url, json=body if body is not None else {}, **kwargs)
         expected = status if isinstance(status, tuple) else (status,)
         assert response.status_code in expected, f"{url}: {response.status_code} {response.get_data(as_text=True)}"
         return response.get_json()
 
-    def put(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = self.client.put(url, json=body)
+    def put(self, url: str, body: dict[str, Any], *, user: str = "ops-duty") -> dict[str, Any]:
+        response = self.as_user(user).put(url, json=body)
         assert response.status_code == 200, f"{url}: {response.get_data(as_text=True)}"
         return response.get_json()
 
@@ -185,7 +209,7 @@ def world(tmp_path, clock) -> World:
     for code, (cold, lanes) in CARRIERS.items():
         rates = [{"origin_region": o, "dest_region": d, "cost_per_unit": cost, "eta_hours": eta}
                  for (o, d), (cost, eta) in lanes.items()]
-        w.put(f"/api/carriers/{code}", {"name": code.upper(), "cold_chain": cold, "rates": rates})
+        w.put(f"/api/carriers/{code}", {"name": code.upper(), "cold_chain": cold, "rates": rates}, user="admin")
     yield w
     with app.app_context():
         runtime.shutdown(app)

@@ -32,11 +32,11 @@ def test_s1_over_5000_waits_for_finance_then_approval_routes_it(world):
     trigger = world.step(order_id, "high-value-approval", "trigger")["explanation"]
     assert trigger["result"] is True and trigger["comparison"]["left"]["value"] == "6200.00"
 
-    claimed = world.post(f"/api/tasks/{task['id']}/claim", {}, headers={"X-Orderloom-User": "fin-zhang"})
+    claimed = world.post(f"/api/tasks/{task['id']}/claim", {}, user="fin-zhang")
     assert (claimed["status"], claimed["assignee"]) == ("claimed", "fin-zhang")
     world.clock.advance(hours=1)
     decided = world.post(f"/api/tasks/{task['id']}/decide",
-                         {"decision": "approved", "form": {"comment": "金额核对无误"}, "actor": "fin-zhang"})
+                         {"decision": "approved", "form": {"comment": "金额核对无误"}}, user="fin-zhang")
     assert decided["status"] == "decided" and decided["decision"]["form"] == {"comment": "金额核对无误"}
 
     order = world.order(order_id)
@@ -53,12 +53,12 @@ def test_s1_over_5000_waits_for_finance_then_approval_routes_it(world):
 def test_s1_rejection_cancels_the_order_with_the_reason(world):
     order_id = world.place(lines=BIG)
     [task] = world.tasks(group="finance", status="open")
-    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "rejected", "form": {}, "actor": "fin-zhang"})
+    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "rejected", "form": {}}, user="fin-zhang")
     order = world.order(order_id)
     assert order["status"] == "cancelled" and order["cancel_reason"] == "财务复核驳回"
     assert world.instance(order_id, "high-value-approval")["outcome"] == "rejected"
     assert "routing" not in world.stages(order_id)
-    again = world.client.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved", "actor": "x"})
+    again = world.client.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"})
     assert again.status_code == 409 and again.get_json()["problems"][0]["code"] == "RUN_TASK_CLOSED"
 
 
@@ -80,7 +80,7 @@ def test_s1_sla_breach_escalates_to_the_finance_manager_and_keeps_waiting(world)
     assert review["explanation"]["state"] == "escalated" and review["status"] == "waiting"
     assert world.instance(order_id, "high-value-approval")["status"] == "waiting"
 
-    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "approved", "actor": "fin-manager-wu"})
+    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "approved"}, user="fin-manager-wu")
     assert world.order(order_id)["status"] == "routed"
     assert world.step(order_id, "high-value-approval", "finance_review")["actor"] == "fin-manager-wu"
 
@@ -113,11 +113,11 @@ def test_s4_three_addresses_with_coupons_hold_the_order_for_risk_until_they_rele
     [task] = world.tasks(group="risk", status="open")
     assert task["order_id"] == third and task["form"][0]["name"] == "finding"
 
-    missing = world.client.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved", "actor": "risk-li"})
+    missing = world.as_user("risk-li").post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"})
     assert missing.status_code == 422, "the form's required finding is missing"
     assert missing.get_json()["problems"][0]["path"].startswith("body.form")
     world.post(f"/api/tasks/{task['id']}/decide",
-               {"decision": "approved", "form": {"finding": "正常购买"}, "actor": "risk-li"})
+               {"decision": "approved", "form": {"finding": "正常购买"}}, user="risk-li")
     order = world.order(third)
     assert order["status"] == "routed" and order["hold_reason"] is None
     assert world.instance(third, "brushing-risk")["outcome"] == "released"
@@ -128,8 +128,8 @@ def test_s4_three_addresses_with_coupons_hold_the_order_for_risk_until_they_rele
 def test_s4_risk_rejection_cancels_the_held_order(world):
     *_, third = _orders_from_addresses(world, 3)
     [task] = world.tasks(group="risk", status="open")
-    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "rejected", "form": {"finding": "刷单"},
-                                                   "actor": "risk-li"})
+    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "rejected", "form": {"finding": "刷单"}},
+               user="risk-li")
     order = world.order(third)
     assert order["status"] == "cancelled" and order["cancel_reason"] == "风控审核判定刷单"
 

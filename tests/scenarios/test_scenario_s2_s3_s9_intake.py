@@ -92,7 +92,7 @@ def test_s9_a_failed_check_holds_the_order_until_an_operator_releases_it(world):
     assert world.instance(order_id, "ce-certificate-check")["outcome"] == "failed"
     assert world.instance(order_id, "cross-border-compliance")["outcome"] == "held"
 
-    released = world.post(f"/api/orders/{order_id}/release-hold", {"reason": "证书已人工核验", "actor": "ops-chen"})
+    released = world.post(f"/api/orders/{order_id}/release-hold", {"reason": "证书已人工核验"}, user="ops-chen")
     assert released["status"] == "routed"
     change = world.timeline(order_id)["status_changes"]
     assert any(c["from"] == "held" and c["actor"] == "ops-chen" and c["reason"] == "证书已人工核验" for c in change)

@@ -54,7 +54,7 @@ def test_s8_douyin_after_7_days_goes_to_after_sales_who_decide(world):
     path = request_return(world, order_id, delivered, "质量有瑕疵")
     assert path[-1] == ("after_sales_review", None)
     [task] = world.tasks(group="after-sales", status="open")
-    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "approved", "actor": "cs-zhou"})
+    world.post(f"/api/tasks/{task['id']}/decide", {"decision": "approved"}, user="cs-zhou")
     assert world.path(order_id, FLOW)[-2:] == [("manual_refund", "next"), ("done", None)]
     assert world.step(order_id, FLOW, "after_sales_review")["actor"] == "cs-zhou"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runtime.store.models.auth import ApiToken, AuditEntry, Group, User, UserGroup
 from runtime.store.models.base import Base
 from runtime.store.models.engine import (
     Connection,
@@ -38,6 +39,7 @@ from runtime.store.models.previews import Preview
 from runtime.store.models.releases import ReleaseEvent, ReleaseGuard, VersionDraft
 
 __all__ = [
+    "ApiToken", "AuditEntry", "Group", "User", "UserGroup",
     "Base", "Carrier", "CarrierRate", "Channel", "Connection", "ContextFeed", "Customer", "Flow",
     "FlowRelease", "FlowVersion", "InboundEvent", "Instance", "Order", "OrderLine", "OrderStatusChange",
     "OutboxEffect", "Payment", "Reservation", "ReturnRequest", "Step", "Stock", "StockAdjustment",
