@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from designer import auth, extensions, frontend
-from designer.api import register_blueprints
+from designer.api import metrics, register_blueprints
 from designer.errors import register_error_handlers
 from designer.openapi import build_spec
 from designer.version import __version__
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, *, background: bool = False, cl
     register_error_handlers(app)
     auth.init_app(app)
     register_blueprints(app)
+    app.register_blueprint(metrics.bp)  # GET /metrics (Prometheus), outside /api
     frontend.init_app(app)
     app.extensions["orderloom.openapi"] = build_spec(app, title="Orderloom API", version=__version__)
     return app

@@ -43,6 +43,7 @@ API_CODES: dict[str, CodeEntry] = {
                                 "There is no published contract '{id}' (known: step, live-events, stream-record)"),
     "API_DEAD_LETTER_NOT_FOUND": E("error", "没有死信 {id}", "There is no dead letter {id}"),
     "API_FLOW_NOT_FOUND": E("error", "没有流程 “{id}”", "There is no flow '{id}'"),
+    "API_PREVIEW_NOT_FOUND": E("error", "没有影响预览 {id}", "There is no impact preview {id}"),
     # ---- flows, versions, review and release (designer/api/flows, versions, releases, bundles) ----
     "API_FLOW_EXISTS": E("error", "流程 “{key}” 已存在", "A flow with the key '{key}' already exists"),
     "API_VERSION_NOT_FOUND": E("error", "没有流程版本 {id}", "There is no flow version {id}"),

@@ -9,6 +9,7 @@ from designer.api import (
     carriers,
     connections,
     context_feeds,
+    dashboard,
     dead_letters,
     demo_receiver,
     dry_runs,
@@ -16,9 +17,11 @@ from designer.api import (
     groups,
     health,
     instances,
+    monitoring,
     node_types,
     openapi,
     orders,
+    previews,
     releases,
     reviews,
     schemas,
@@ -37,6 +40,8 @@ BLUEPRINTS = (health.bp, node_types.bp, schemas.bp, validation.bp, openapi.bp, f
               dead_letters.bp, demo_receiver.bp)
 BLUEPRINTS += (auth.bp, users.bp, groups.bp, tokens.bp, audit.bp)  # designer/auth checks every request
 BLUEPRINTS += (templates.bp, versions.bp, reviews.bp, releases.bp, bundles.bp)  # versions and release
+
+BLUEPRINTS += (previews.bp, monitoring.bp, dashboard.bp)  # impact preview and monitoring
 
 
 def register_blueprints(app: Flask) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from runtime.engine import PlanError, compile_plan
 from runtime.preview.core import run_preview
 from runtime.preview.overlay import check_overlay
-from runtime.preview.records import MAX_LIMIT, Filters, load_records, subflow_versions
+from runtime.preview.records import MAX_LIMIT, Filters, load_records, subflow_versions, version_id
 from runtime.service.dryrun import POLICIES
 from runtime.service.errors import InputError, NotFound
 from runtime.service.release import VersionInfo, plan_for, version_info
@@ -198,13 +198,7 @@ def _view(rt: Any, row: Preview, flow_key: str, number: int, baseline: int | Non
 
 
 def _version(session: Any, flow_key: str, number: int) -> VersionInfo:
-    vid = session.execute(select(FlowVersion.id).join(Flow, Flow.id == FlowVersion.flow_id)
-                          .where(Flow.key == flow_key, FlowVersion.number == number)).scalar_one_or_none()
-    if vid is None:
-        if session.execute(select(Flow.id).where(Flow.key == flow_key)).scalar_one_or_none() is None:
-            raise NotFound("flow", flow_key)
-        raise NotFound("version", f"{flow_key} v{number}")
-    return version_info(session, vid)
+    return version_info(session, version_id(session, flow_key, number))
 
 
 def _compiled(document: dict[str, Any]) -> None:

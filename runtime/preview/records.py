@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from runtime.preview.core import Recorded
+from runtime.service.errors import NotFound
 from runtime.service.release import VersionInfo, version_info
 from runtime.service.snapshots import SAME_AS
 from runtime.store.models import Flow, FlowRelease, FlowVersion, Instance, Order
@@ -103,6 +104,17 @@ def _snapshots(session: Session, instance_ids: list[int]) -> dict[int, dict[str,
         for iid, target in refs.items():
             stored[iid] = targets.get(target)
     return {iid: s for iid, s in stored.items() if isinstance(s, dict) and s.get("order")}
+
+
+def version_id(session: Session, flow_key: str, number: int) -> int:
+    """The id of version ``number`` of ``flow_key``; :class:`NotFound` names the flow or the version missing."""
+    vid = session.execute(select(FlowVersion.id).join(Flow, Flow.id == FlowVersion.flow_id)
+                          .where(Flow.key == flow_key, FlowVersion.number == number)).scalar_one_or_none()
+    if vid is None:
+        if session.execute(select(Flow.id).where(Flow.key == flow_key)).scalar_one_or_none() is None:
+            raise NotFound("flow", flow_key)
+        raise NotFound("version", f"{flow_key} v{number}")
+    return vid
 
 
 def subflow_versions(session: Session, documents: list[dict[str, Any]]) -> Any:

@@ -110,6 +110,14 @@ def recorded_winners(db: Database, flow_key: str = "multi-factor-routing") -> di
     return {order_id: explanation.get("winner") for order_id, explanation in rows}
 
 
+def recorded_winners_of(app: Any, flow_key: str = "multi-factor-routing") -> set[str]:
+    """The warehouses the recorded route steps of a designer app's database chose."""
+    from designer.extensions import db as app_db
+
+    with app.app_context():
+        return {w for w in recorded_winners(app_db.database, flow_key).values() if w}
+
+
 def totals(db: Database) -> dict[int, Decimal]:
     with db.read() as session:
         return dict(session.execute(select(Order.id, Order.total)).all())
