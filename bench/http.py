@@ -56,6 +56,7 @@ TARGET_P99_MS = 50
 TARGET_RATIO = 0.45
 SOURCE = "bench-http"
 NOOP = "/api/bench/noop"
+NOOP_ENDPOINT = "bench_noop"
 INGEST = "/api/orders/events"
 SERVER = "gunicorn 1 worker × gthread (designer.server, what `orderloom serve` runs), embedded SQLite, " \
          "in-process background executor"
@@ -72,16 +73,44 @@ def serve(data_dir: str, port: int) -> None:
     from runtime.config import Settings
 
     settings = Settings.from_env()
+    guard_like_ingest(NOOP_ENDPOINT)
 
     def noop():  # the baseline: the same server, app and request handling, no work
         return {"ok": True}, 202
 
     def app():
         built = server.designer_app(settings)
-        built.add_url_rule(NOOP, "bench_noop", noop, methods=["GET", "POST"])
+        built.add_url_rule(NOOP, NOOP_ENDPOINT, noop, methods=["GET", "POST"])
         return built
 
     server.serve(app, "127.0.0.1", port, on_exit=server.shutdown)
+
+
+def guard_like_ingest(endpoint: str) -> None:
+    """The no-op needs what the ingest needs (an operator's token), so both pay the same authentication;
+    the rule goes into this server process's policy table only."""
+    try:
+        from designer.auth.policy import RULES
+    except ImportError:  # a tree without authentication
+        return
+    RULES[endpoint] = RULES["orders.ingest_event"]
+
+
+def operator_headers(url: str) -> dict[str, str]:
+    """``Authorization`` with a new operator's API token, made by the store as ``orderloom token create``
+    makes it (none in a tree without authentication)."""
+    try:
+        from runtime.store import users
+    except ImportError:
+        return {}
+    from runtime.store.db import Database
+
+    db = Database.open(url)
+    with db.transaction() as session:
+        user = users.create_user(session, "bench-operator", "operator")
+        _, raw = users.create_token(session, user, role="operator", name="bench")
+    db.dispose()
+    return {"Authorization": f"Bearer {raw}"}
 
 
 def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], int, Any]:
@@ -95,7 +124,7 @@ def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], int, Any]:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", NOOP)
-            if conn.getresponse().status == 202:
+            if conn.getresponse().status in (202, 401):  # answering (401: authentication is on)
                 conn.close()
                 return proc, port, log
         except OSError:
@@ -133,14 +162,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def drive(port: int, path: str, bodies: list[bytes], clients: int) -> tuple[float, list[float], list[int]]:
+def drive(port: int, path: str, bodies: list[bytes], clients: int, auth: dict[str, str],
+          ) -> tuple[float, list[float], list[int]]:
     """POST every body from ``clients`` threads on keep-alive connections; returns (wall seconds, latencies in
     seconds, statuses)."""
     lock = threading.Lock()
     it = iter(bodies)
     latencies: list[float] = []
     statuses: list[int] = []
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **auth}
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -227,19 +257,20 @@ def measure(world: str, n: int, clients: int, seed: int) -> dict[str, Any]:
     payloads = service_world.payloads(n + warm, seed, run=run)
     noop_body = json.dumps({"source": SOURCE, "event_id": "noop", "kind": "order.paid", "payload": payloads[0]},
                            ensure_ascii=False).encode()
+    auth = operator_headers(url)
     proc, port, log = start_server(data_dir)
     try:
         # warm-up: both endpoints, the orders committed before measuring
-        drive(port, NOOP, [noop_body] * warm, clients)
-        drive(port, INGEST, order_bodies(payloads[:warm], f"{run}w"), clients)
+        drive(port, NOOP, [noop_body] * warm, clients, auth)
+        drive(port, INGEST, order_bodies(payloads[:warm], f"{run}w"), clients, auth)
         wait_committed(url, f"{run}w", warm, 120)
         worker = worker_pid(proc.pid)
         load_before = os.getloadavg()[0]
         cpu0 = cpu_seconds(worker)
-        noop_wall, noop_lat, noop_codes = drive(port, NOOP, [noop_body] * n, clients)
+        noop_wall, noop_lat, noop_codes = drive(port, NOOP, [noop_body] * n, clients, auth)
         cpu1 = cpu_seconds(worker)
         start = time.perf_counter()
-        post_wall, lat, codes = drive(port, INGEST, order_bodies(payloads[warm:], run), clients)
+        post_wall, lat, codes = drive(port, INGEST, order_bodies(payloads[warm:], run), clients, auth)
         done = wait_committed(url, run, n, 300)
         cpu2 = cpu_seconds(worker)
         load_after = os.getloadavg()[0]
@@ -265,7 +296,7 @@ def measure(world: str, n: int, clients: int, seed: int) -> dict[str, Any]:
         "noop_per_s": round(noop_rate, 1), "noop_p50_ms": round(percentile(noop_lat, 50) * 1e3, 1),
         "noop_p99_ms": round(percentile(noop_lat, 99) * 1e3, 1), "clients": clients, "n": n,
         "workload": "reference flow (bench-anchors)" if world == "reference" else "all nine templates (demo world)",
-        "server": SERVER,
+        "server": SERVER, "auth": "operator API token (Bearer) on both endpoints" if auth else "none",
         "targets": {"orders_per_s": TARGET_ORDERS_PER_S, "p99_ms": TARGET_P99_MS, "ratio_to_noop": TARGET_RATIO},
         "load": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
         "server_cpu_ms": ({"noop": round((cpu1 - cpu0) / n * 1e3, 2), "order": round((cpu2 - cpu1) / n * 1e3, 2)}

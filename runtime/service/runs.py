@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from runtime.engine import Result, events, run
 from runtime.service.effects import apply_effects, apply_reservations
 from runtime.service.errors import Refused
@@ -75,12 +77,24 @@ def run_instance(work: Work, inst: Instance, event: dict[str, Any], *, strict: b
     return result
 
 
+_AS_TEXT = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
 def _jsonable(value: Any) -> Any:
-    """JSON data: Decimals, dates and other scalars as text (what ``json.dumps(default=str)`` writes)."""
+    """JSON data: Decimals, dates and other scalars as text (what ``json.dumps(default=str)`` writes) — by an
+    orjson round trip, several times faster than walking the value in Python (:func:`_walk`, kept for
+    integers beyond 64 bits)."""
+    try:
+        return orjson.loads(orjson.dumps(value, default=str, option=_AS_TEXT))
+    except TypeError:
+        return _walk(value)
+
+
+def _walk(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k if isinstance(k, str) else _key(k): _jsonable(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else _key(k): _walk(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [_walk(v) for v in value]
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     return str(value)

@@ -10,12 +10,14 @@ WAL lets run beside the writer. This is the recipe of SQLAlchemy's pysqlite docu
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,11 +34,23 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
+def json_text(value: Any) -> str:
+    """JSON columns' text, by orjson (several times faster than ``json.dumps`` on steps, states and snapshots;
+    UTF-8 rather than ``\\u`` escapes). Refuses what ``json.dumps`` refuses (Decimal, objects), so a value that
+    was not made JSON-ready still fails loudly; integers beyond 64 bits go through ``json.dumps``."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError as exc:
+        if "Integer exceeds" not in str(exc):
+            raise
+        return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str | URL, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
                 pool_size: int | None = None, echo: bool = False) -> Engine:
     """An engine for ``url`` set up as Orderloom needs it (see the module docstring)."""
     parsed = normalise_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": json_text, "json_deserializer": orjson.loads}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": busy_timeout_s}
         if pool_size is not None and not _is_memory(parsed):
