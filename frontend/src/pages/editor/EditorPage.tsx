@@ -85,14 +85,16 @@ function Workspace({ sync }: { sync: DraftSync }) {
       <div className="editor-body">
         {!readOnly && view !== "text" && <Palette />}
         <div className="editor-center">
-          {view !== "text" && (
-            <div className="canvas-area">
-              <CanvasToolbar readOnly={readOnly} />
-              <Notice />
-              <Canvas />
-            </div>
-          )}
-          {view !== "canvas" && <TextView dsl={sync.dsl} onEdit={sync.editText} readOnly={readOnly} />}
+          <div className={`views view-${view}`}>
+            {view !== "text" && (
+              <div className="canvas-area">
+                <CanvasToolbar readOnly={readOnly} />
+                <Notice />
+                <Canvas />
+              </div>
+            )}
+            {view !== "canvas" && <TextView dsl={sync.dsl} onEdit={sync.editText} readOnly={readOnly} />}
+          </div>
           <div className="bottom-panel">
             <div className="tabs" role="tablist">
               <button type="button" role="tab" aria-selected={bottom === "problems"} onClick={() => setBottom("problems")}>{t("problems.title")}</button>
