@@ -47,9 +47,14 @@ def ingest_event():
     read is a 422 whose problems point into `body.payload`. The `source` is recorded as the actor
     of the status changes the event causes.
     """
-    body = load_json(IngestRequestSchema())
+    body = load_json(_INGEST_REQUEST)
     answer = runtime.rt.ingest(body["source"], body["event_id"], body["kind"], body["payload"])
-    return IngestAnswerSchema().dump(answer), 200 if answer.get("duplicate") else 202
+    return _INGEST_ANSWER.dump(answer), 200 if answer.get("duplicate") else 202
+
+
+# built once: the hot path of ingestion (a marshmallow schema's construction costs more than its load)
+_INGEST_REQUEST = IngestRequestSchema()
+_INGEST_ANSWER = IngestAnswerSchema()
 
 
 @bp.get("/orders")
