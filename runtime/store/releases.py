@@ -127,12 +127,13 @@ def previous_active(session: Session, flow: Flow, release: FlowRelease) -> FlowV
     """The version that was active before the current one became active by publishing or promotion."""
     if release.active_version_id is None:
         return None
-    previous_id = session.execute(
+    made_active = session.execute(
         select(ReleaseEvent.previous_version_id)
         .where(ReleaseEvent.flow_id == flow.id, ReleaseEvent.version_id == release.active_version_id,
                ReleaseEvent.action.in_(("activate", "promote")))
-        .order_by(ReleaseEvent.id.desc()).limit(1)).scalar()
-    if previous_id is None:  # published before release events were kept: the last one retired
+        .order_by(ReleaseEvent.id.desc()).limit(1)).first()
+    previous_id = made_active[0] if made_active is not None else None
+    if made_active is None:  # published before release events were kept: the last one retired
         previous_id = session.execute(
             select(FlowVersion.id).where(FlowVersion.flow_id == flow.id, FlowVersion.state == "retired",
                                          FlowVersion.published_at.is_not(None),
