@@ -10,13 +10,15 @@ function RouteExplanation({ e }: { e: Json }) {
   const lang = useLang();
   const candidates = asList(e.candidates);
   const factors = Object.keys((candidates[0]?.raw as Json | undefined) ?? {});
+  const weights = Object.fromEntries(asList(e.weights).map((w) => [String(w.factor), w]));
+  const heading = (factor: string) => `${String(weights[factor]?.label || factor)} ×${String(weights[factor]?.weight ?? "?")}`;
   return (
     <div className="route-explanation">
       <table>
         <thead>
           <tr>
             <th>{t("dryrun.rank")}</th><th>{t("dryrun.candidate")}</th>
-            {factors.map((f) => <th key={f}>{f} {t("dryrun.raw")} / {t("dryrun.score")}</th>)}
+            {factors.map((f) => <th key={f}>{heading(f)}<br />{t("dryrun.raw")} / {t("dryrun.score")}</th>)}
             <th>{t("dryrun.total")}</th>
           </tr>
         </thead>
