@@ -32,14 +32,15 @@ def console_errors(page):
 
 @pytest.fixture
 def shots(page, request):
-    """``shots("name")`` saves a full-page screenshot as tests/artifacts/<test>/<n>-name.png."""
+    """``shots("name", on=page)`` saves a full-page screenshot as tests/artifacts/<test>/<n>-name.png
+    (of the test's page unless another is given)."""
     folder = ARTIFACTS / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     count = iter(range(1, 1000))
 
-    def take(name: str) -> Path:
+    def take(name: str, on=None) -> Path:
         path = folder / f"{next(count):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     yield take
