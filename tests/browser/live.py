@@ -18,7 +18,7 @@ from tests.auth_support import create_user
 
 PASSWORD = "orderloom-test-pw"
 #: who signs in during browser tests: username -> (role, groups)
-PEOPLE = {"editor": ("editor", ()), "reviewer": ("reviewer", ()),
+PEOPLE = {"editor": ("editor", ()), "reviewer": ("reviewer", ()), "admin": ("admin", ()),
           "operator": ("operator", ("finance", "finance-manager", "risk", "after-sales"))}
 
 

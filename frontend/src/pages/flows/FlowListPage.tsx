@@ -27,14 +27,21 @@ function Filters({ filter, onChange }: { filter: FlowFilter; onChange: (f: FlowF
   );
 }
 
-function FlowRow({ flow, canReorder, onMove }: { flow: FlowSummary; canReorder: boolean; onMove: (by: -1 | 1) => void }) {
+interface RowProps {
+  flow: FlowSummary;
+  canEdit: boolean;
+  canReorder: boolean;
+  onMove: (by: -1 | 1) => void;
+  onError: (error: Error) => void;
+}
+
+function FlowRow({ flow, canEdit, canReorder, onMove, onError }: RowProps) {
   const t = useT();
   const navigate = useNavigate();
   const latest = flow.latest_version;
   const editUrl = (n: number) => `/flows/${encodeURIComponent(flow.key)}/versions/${n}/edit`;
-  async function newDraft() {
-    const draft = await newDraftFrom(flow.key, latest!.number);
-    navigate(editUrl(draft.number));
+  function newDraft() {
+    newDraftFrom(flow.key, latest!.number).then((draft) => navigate(editUrl(draft.number)), onError);
   }
   return (
     <tr data-flow={flow.key}>
@@ -47,12 +54,11 @@ function FlowRow({ flow, canReorder, onMove }: { flow: FlowSummary; canReorder: 
       <td>{latest ? <span className={`state state-${latest.state}`}>v{latest.number} · {t(`state.${latest.state}` as MessageKey)}</span> : "—"}</td>
       <td>{flow.candidate ? `v${flow.candidate.number}` : "—"}</td>
       <td className="actions">
-        {latest?.state === "draft"
+        {latest && canEdit && latest.state === "draft"
           ? <Link to={editUrl(latest.number)} className="button">{t("flows.edit")}</Link>
-          : latest && <>
-            <Link to={editUrl(latest.number)} className="button">{t("flows.view")}</Link>
-            <button type="button" onClick={() => void newDraft()}>{t("flows.newDraft")}</button>
-          </>}
+          : latest && <Link to={editUrl(latest.number)} className="button">{t("flows.view")}</Link>}
+        {latest && canEdit && latest.state !== "draft" &&
+          <button type="button" onClick={newDraft}>{t("flows.newDraft")}</button>}
         {canReorder && <>
           <button type="button" title={t("flows.earlier")} onClick={() => onMove(-1)}>↑</button>
           <button type="button" title={t("flows.later")} onClick={() => onMove(1)}>↓</button>
@@ -74,9 +80,12 @@ export function FlowListPage() {
     const timer = setTimeout(() => void refresh(), 200);
     return () => clearTimeout(timer);
   }, [refresh]);
-  const canReorder = role === "reviewer" || role === "admin";
+  const canEdit = role === "editor" || role === "admin";
+  // PATCH /api/flows needs flow.edit and, for priority, flow.review too: only an admin holds both today
+  const canReorder = role === "admin";
+  const showError = (e: Error) => setError(e.message);
 
-  /** Swap priorities with the neighbour in the same stage (PATCH priority: reviewers only). */
+  /** Swap priorities with the neighbour in the same stage. */
   async function move(stage: FlowSummary[], index: number, by: -1 | 1) {
     const other = stage[index + by];
     if (!other) return;
@@ -92,7 +101,7 @@ export function FlowListPage() {
       <div className="page-head">
         <h1>{t("nav.flows")}</h1>
         <Filters filter={filter} onChange={setFilter} />
-        {role !== "operator" && <button type="button" className="primary" onClick={() => setCreating(true)}>{t("flows.new")}</button>}
+        {canEdit && <button type="button" className="primary" onClick={() => setCreating(true)}>{t("flows.new")}</button>}
       </div>
       {error && <p className="error">{t("common.error", { detail: error })}</p>}
       {!flows && !error && <p>{t("common.loading")}</p>}
@@ -109,8 +118,8 @@ export function FlowListPage() {
                 <th>{t("flows.latest")}</th><th>{t("flows.candidate")}</th><th />
               </tr></thead>
               <tbody>
-                {stage.map((flow, i) => <FlowRow key={flow.key} flow={flow} canReorder={canReorder}
-                  onMove={(by) => void move(stage, i, by)} />)}
+                {stage.map((flow, i) => <FlowRow key={flow.key} flow={flow} canEdit={canEdit} canReorder={canReorder}
+                  onError={showError} onMove={(by) => move(stage, i, by).catch(showError)} />)}
               </tbody>
             </table>
           </section>
