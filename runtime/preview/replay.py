@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from runtime.engine import Plan, Snapshot
+from runtime.engine import Plan, Snapshot, Step
 from runtime.service.dryrun import Sandbox
 from runtime.service.release import VersionInfo
 
@@ -71,6 +71,12 @@ class _ReplaySandbox(Sandbox):
     def __init__(self, snapshot: Snapshot, human: str, versions: VersionResolver | None) -> None:
         super().__init__(None, snapshot, human, {})  # type: ignore[arg-type]  # the session is only for _version
         self.versions = versions
+        self.main: list[Step] = []
+
+    def keep_steps(self, steps: Any, flow: str, instance: str) -> None:
+        """The flow's own steps, compact: a preview explains only the ones it reads (the last, the routes)."""
+        if instance == MAIN:
+            self.main.extend(steps)
 
     def _version(self, key: str, binding: str | None, number: Any) -> VersionInfo | None:
         return self.versions(key, binding, number) if self.versions is not None else None
@@ -86,18 +92,19 @@ def replay(plan: Plan, snapshot: Snapshot, at: datetime, *, human: str = "approv
         state, _ = sandbox.run(plan, MAIN, at, 0)
     except Exception as exc:  # noqa: BLE001 - reported per order, never raised
         return Outcome(status="error", incident=f"{type(exc).__name__}: {str(exc)[:200]}")
-    return summarise(state, [s for s in sandbox.steps if s["instance"] == MAIN], sandbox.effects, snapshot)
+    return summarise(state, sandbox.main, sandbox.effects, snapshot)
 
 
-def summarise(state: dict[str, Any], steps: list[dict[str, Any]], effects: list[dict[str, Any]],
+def summarise(state: dict[str, Any], steps: list[Step], effects: list[dict[str, Any]],
               snapshot: Snapshot) -> Outcome:
     """The :class:`Outcome` of a finished sandbox run (final state, the flow's own steps, every effect)."""
-    last = steps[-1] if steps else {}
+    last = steps[-1] if steps else None
     kinds = [e["kind"] for e in effects]
     incident = state.get("incident")
     cost, eta = _cost_eta(steps, snapshot)
     return Outcome(
-        status=state["status"], outcome=state.get("outcome"), node=last.get("node"), port=last.get("port"),
+        status=state["status"], outcome=state.get("outcome"), node=last.node_id if last else None,
+        port=last.port if last else None,
         routes=tuple(sorted((target, _choice(route)) for target, route in (state.get("routes") or {}).items())),
         approvals=tuple(sorted(e["data"].get("group") or "" for e in effects if e["kind"] == "task.create")),
         hold="order.hold" in kinds, cancel="order.cancel" in kinds,
@@ -115,12 +122,14 @@ def _choice(route: dict[str, Any]) -> str:
     return "backorder"
 
 
-def _cost_eta(steps: list[dict[str, Any]], snapshot: Snapshot) -> tuple[Decimal | None, Decimal | None]:
+def _cost_eta(steps: list[Step], snapshot: Snapshot) -> tuple[Decimal | None, Decimal | None]:
     """The chosen warehouse's cost and ETA: the raw factor values its route explanation recorded (factors
     named cost / eta), else the snapshot's candidate fields the factors read."""
     for step in reversed(steps):
-        explanation = step.get("explanation") or {}
-        if step.get("type") != "route" or explanation.get("target") != "warehouse":
+        if step.node.type != "route":
+            continue
+        explanation = step.explanation()
+        if explanation.get("target") != "warehouse":
             continue
         winner = explanation.get("winner")
         if not winner:

@@ -170,8 +170,7 @@ class Sandbox:
             if result.ignored:
                 continue
             state = result.state
-            for step in result.steps:
-                self.steps.append({**step.to_dict(), "flow": plan.key, "instance": instance})
+            self.keep_steps(result.steps, plan.key, instance)
             for effect in result.effects:
                 self.effects.append({**effect.to_dict(), "flow": plan.key, "instance": instance})
                 if effect.kind == "subflow.start":
@@ -182,6 +181,11 @@ class Sandbox:
                 break
         assert state is not None
         return state, clock
+
+    def keep_steps(self, steps: Any, flow: str, instance: str) -> None:
+        """Record a run's steps in the published shape (the impact preview keeps them compact instead)."""
+        for step in steps:
+            self.steps.append({**step.to_dict(), "flow": flow, "instance": instance})
 
     def _next_event(self, state: dict[str, Any] | None, fired_sla: set[str]
                     ) -> tuple[dict[str, Any], datetime | None] | None:
