@@ -39,12 +39,13 @@ function UserBox() {
 
 export function Shell() {
   const t = useT();
-  const { user, checked, refresh } = useSession();
+  const { user, checked, refresh, error } = useSession();
   const location = useLocation();
   useEffect(() => {
     if (!checked) void refresh();
   }, [checked, refresh]);
   if (!checked) return <p className="page">{t("common.loading")}</p>;
+  if (error && !user) return <p className="page error" role="alert">{t("common.error", { detail: error })}</p>;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   return (
     <div className="shell">

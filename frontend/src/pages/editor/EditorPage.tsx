@@ -3,14 +3,15 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useCatalog } from "../../catalog/catalog";
-import { useT, type MessageKey } from "../../i18n";
+import { ApiProblem } from "../../api/client";
+import { pick, useLang, useT, type MessageKey } from "../../i18n";
 import { Canvas } from "./canvas/Canvas";
 import { Palette } from "./canvas/Palette";
 import { ConflictDialog } from "./draft/ConflictDialog";
 import { useDraftSync, type DraftSync } from "./draft/useDraftSync";
 import { usePickers } from "./draft/usePickers";
 import { DryRunPanel } from "./dryrun/DryRunPanel";
-import { EditorContext, useEditor } from "./EditorContext";
+import { EditorContext, useEditor, useEditorStore } from "./EditorContext";
 import { createEditorStore } from "./model/store";
 import { ProblemList } from "./panels/ProblemList";
 import { PropertyPanel } from "./panels/PropertyPanel";
@@ -36,6 +37,8 @@ function Notice() {
 
 function Header({ sync, view, setView }: { sync: DraftSync; view: View; setView: (v: View) => void }) {
   const t = useT();
+  const lang = useLang();
+  const store = useEditorStore();
   const navigate = useNavigate();
   const doc = useEditor((s) => s.doc);
   const errors = useEditor((s) => s.problems.filter((p) => p.severity === "error").length);
@@ -46,7 +49,9 @@ function Header({ sync, view, setView }: { sync: DraftSync; view: View; setView:
     try {
       await sync.submit();
     } catch (e) {
-      setSubmitError(e instanceof Error ? e.message : String(e));
+      const first = e instanceof ApiProblem ? e.problems[0] : undefined;
+      if (e instanceof ApiProblem && e.status === 422) store.getState().setProblems(e.problems);
+      setSubmitError(first ? pick(lang, first.message_zh, first.message_en) : String(e));
     }
   }
   return (

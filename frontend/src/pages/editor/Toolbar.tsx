@@ -21,11 +21,13 @@ export function useCanvasActions() {
     paste: () => store.getState().paste(),
     remove: () => store.getState().deleteSelection(),
     fit: () => void flow.fitView({ padding: 0.2, duration: 200 }),
-    layout: async () => {
+    layout: () => {
       const doc = store.getState().doc;
       if (!doc) return;
-      store.getState().commit(applyPositions(doc, await layoutPositions(doc)));
-      setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 50);
+      layoutPositions(doc).then((positions) => {
+        store.getState().commit(applyPositions(doc, positions));
+        setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 50);
+      }, (e: Error) => store.getState().setNotice(e.message));
     },
   };
 }
@@ -44,7 +46,7 @@ export function useShortcuts(enabled: boolean) {
       else if (mod && key === "c") run(actions.copy);
       else if (mod && key === "v") run(actions.paste);
       else if (key === "delete" || key === "backspace") run(actions.remove);
-      else if (mod && key === "l") run(() => void actions.layout());
+      else if (mod && key === "l") run(actions.layout);
       else if (!mod && key === "f") run(actions.fit);
     };
     window.addEventListener("keydown", onKey);
@@ -67,7 +69,7 @@ export function CanvasToolbar({ readOnly }: { readOnly: boolean }) {
       <button type="button" onClick={actions.copy} disabled={!hasSelection} title="Ctrl+C">{t("editor.copy")}</button>
       <button type="button" onClick={actions.paste} title="Ctrl+V">{t("editor.paste")}</button>
       <button type="button" onClick={actions.remove} disabled={!hasSelection} title="Delete">{t("editor.delete")}</button>
-      <button type="button" onClick={() => void actions.layout()} title="Ctrl+L">{t("editor.layout")}</button>
+      <button type="button" onClick={actions.layout} title="Ctrl+L">{t("editor.layout")}</button>
       <button type="button" onClick={actions.fit} title="F">{t("editor.fit")}</button>
     </div>
   );

@@ -18,11 +18,13 @@ function problemText(error: unknown, lang: "zh" | "en"): string {
 function TemplateGallery({ chosen, onChoose }: { chosen: Template | null; onChoose: (t: Template | null) => void }) {
   const t = useT();
   const [templates, setTemplates] = useState<Template[]>([]);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    listTemplates().then(setTemplates);
+    listTemplates().then(setTemplates, (e: Error) => setError(e.message));
   }, []);
   return (
     <div className="gallery" data-testid="template-gallery">
+      {error && <p className="error" role="alert">{t("common.error", { detail: error })}</p>}
       <button type="button" className={`gallery-card${chosen ? "" : " chosen"}`} onClick={() => onChoose(null)} data-template="">
         <strong>{t("flows.blank")}</strong>
         <span>{t("flows.blankHint")}</span>

@@ -87,6 +87,10 @@ export function useDraftSync(store: EditorStore, flowKey: string, number: number
     }
   }, [adopt, flowKey, number, store]);
 
+  /** Validation that could not run is said on the canvas, never dropped. */
+  const reportFailure = useCallback((e: unknown) => store.getState().setNotice(e instanceof Error ? e.message : String(e)),
+    [store]);
+
   const validate = useCallback(async (doc: FlowDocument) => {
     const answer = await api.post<ValidationAnswer>("/api/validate", { document: doc });
     if (store.getState().doc === doc) store.getState().setProblems(answer.problems);
@@ -97,17 +101,16 @@ export function useDraftSync(store: EditorStore, flowKey: string, number: number
     if (["conflict", "readonly"].includes(stateRef.current)) return;
     setSaveState("pending");
     const doc = state.doc;
-    if (state.origin !== "text") laterValidate(() => void validate(doc));
+    if (state.origin !== "text") laterValidate(() => validate(doc).catch(reportFailure));
     laterSave(() => { saving.current = save(); });
-  }), [store, laterValidate, laterSave, validate, save]);
+  }), [store, laterValidate, laterSave, validate, save, reportFailure]);
 
   const editText = useCallback((text: string) => {
-    laterText(async () => {
-      const answer = await api.post<ValidationAnswer>("/api/validate", { dsl: text });
+    laterText(() => api.post<ValidationAnswer>("/api/validate", { dsl: text }).then((answer) => {
       if (answer.document) store.getState().commit(answer.document, "text");
       store.getState().setProblems(answer.problems);
-    });
-  }, [laterText, store]);
+    }, reportFailure));
+  }, [laterText, store, reportFailure]);
 
   const flush = useCallback(async () => {
     if (stateRef.current === "pending") await save();
