@@ -22,7 +22,7 @@ from designer.api.release_support import (
     version_view,
     who,
 )
-from designer.api.support import int_id, load_query, reading
+from designer.api.support import int_id, load_query, not_found, reading
 from designer.errors import ApiError
 from designer.http import load_json
 from designer.openapi import operation
@@ -44,6 +44,7 @@ from runtime.store.models import FlowVersion
 from runtime.store.versions import new_draft, save_draft
 
 bp = Blueprint("versions", __name__)
+MAX_NUMBER = 2**31 - 1
 
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "The ETag the draft was read with"}
@@ -52,7 +53,11 @@ _DIFF_PARAMS = tuple({"name": name, "in": "query", "required": True, "schema": {
 
 
 def _number(n: str) -> int:
-    return int_id(n, "API_VERSION_NOT_FOUND")
+    """A version number from the URL (numbers are 32-bit: a larger one is simply unknown, 404)."""
+    number = int_id(n, "API_VERSION_NOT_FOUND")
+    if number > MAX_NUMBER:
+        raise not_found("API_VERSION_NOT_FOUND", n)
+    return number
 
 
 @bp.get("/flows/<key>/versions")

@@ -82,8 +82,9 @@ def import_document(session: Session, document: dict[str, Any], *, actor: str | 
     key, kind = document.get("key"), document.get("kind")
     flow = session.execute(select(Flow).where(Flow.key == key).with_for_update()).scalar_one_or_none()
     if flow is None:
-        return create_flow(session, key=key, name=document.get("name") or key, kind=kind,
-                           description=document.get("description") or "", document=document, actor=actor, now=now)
+        return create_flow(session, key=key, name=str(document.get("name") or key)[:200], kind=kind,
+                           description=str(document.get("description") or ""), document=document, actor=actor,
+                           now=now)
     if flow.kind != kind:
         raise VersionRefused(409, "API_VERSION_MISMATCH", key=flow.key, kind=flow.kind)
     version = new_draft_from_document(session, flow, document, actor=actor, now=now)

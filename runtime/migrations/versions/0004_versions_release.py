@@ -1,4 +1,5 @@
-"""Versions, review and release: drafts being edited, the release history, the automatic-rollback guardrail.
+"""Versions, review and release: drafts being edited, the release history, the automatic-rollback guardrail;
+``version_choices.reason`` widened for ``candidate-percent`` / ``candidate-segment``.
 
 Revision ID: 0004_versions_release
 Revises: 0003_auth_audit
@@ -23,6 +24,9 @@ JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 def upgrade() -> None:
     """Apply this revision (SQLite: inside ``batch_alter_table`` for every ALTER)."""
+    with op.batch_alter_table("version_choices", schema=None) as batch_op:
+        batch_op.alter_column("reason", existing_type=sa.String(length=16), type_=sa.String(length=24),
+                              existing_nullable=False)
     op.create_table(
         "version_drafts",
         sa.Column("version_id", BIG_ID, nullable=False),
@@ -83,3 +87,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_release_events_flow_id_id")
     op.drop_table("release_events")
     op.drop_table("version_drafts")
+    with op.batch_alter_table("version_choices", schema=None) as batch_op:
+        batch_op.alter_column("reason", existing_type=sa.String(length=24), type_=sa.String(length=16),
+                              existing_nullable=False)

@@ -69,7 +69,7 @@ class VersionChoice(Base):
     flow_id: Mapped[int] = mapped_column(ForeignKey("flows.id", ondelete="CASCADE"), primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
     flow_version_id: Mapped[int] = mapped_column(ForeignKey("flow_versions.id"))
-    reason: Mapped[str] = mapped_column(String(16), default="active")
+    reason: Mapped[str] = mapped_column(String(24), default="active")  # active / candidate-percent / -segment
     bucket: Mapped[int | None] = mapped_column(Integer)
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -140,3 +140,22 @@ def test_withdrawing_the_candidate_sends_new_orders_to_the_active_version(world,
     assert chosen[before][0] == candidate and chosen[after][0] != candidate
     assert rt.timeline(before)["stages"][-1]["instances"][0]["version"] == 2, "it finished on its version"
 
+
+
+def test_the_release_policy_on_both_databases(db, clock):
+    """SQLite and PostgreSQL: a half-share candidate, its choices stored as the bucket says, then a rollback."""
+    from tests.runtime.service.support import make_runtime, publish, seed
+
+    seed(db, closed=("cd",))
+    publish(db, "s5-multi-factor-routing")
+    rt, _ = make_runtime(db, clock)
+    candidate = make_candidate(db, clock, percent=50)
+    placed = [paid(rt, f"DB{n}") for n in range(40)]
+    salt = salt_of(db)
+    chosen = choices(db)
+    assert all((chosen[o][0] == candidate) == in_share(bucket(KEY, salt, o), 50) for o in placed)
+    with db.transaction() as session:
+        flow = session.execute(select(Flow).where(Flow.key == KEY)).scalar_one()
+        assert releases.rollback(session, flow, actor="wang", now=clock(), comment=None) == "withdrew"
+    after = paid(rt, "DB-after")
+    assert choices(db)[after][0] != candidate
