@@ -59,11 +59,11 @@ def test_another_os_process_draws_the_same_buckets():
     assert json.loads(out.stdout) == [bucket(KEY, "salt", i) for i in range(1, 2001)]
 
 
-def make_candidate(db, clock, *, percent=None, segment=None, change=None) -> int:
-    """Version 2 of the routing flow (its ETA weight changed), written by an editor, approved by a reviewer,
-    published as the candidate; returns its version id."""
+def make_candidate(db, clock, *, percent=None, segment=None, change=None, key: str = KEY) -> int:
+    """Version 2 of a flow (the routing flow's ETA weight changed, by default), written by an editor, approved
+    by a reviewer, published as the candidate; returns its version id."""
     with db.transaction() as session:
-        flow = session.execute(select(Flow).where(Flow.key == KEY)).scalar_one()
+        flow = session.execute(select(Flow).where(Flow.key == key)).scalar_one()
         draft = new_draft(session, flow, version_of(session, flow, 1), actor="zhang", now=clock())
         document = copy.deepcopy(draft.document)
         (change or _eta_weight)(document)
