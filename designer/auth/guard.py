@@ -24,9 +24,9 @@ from designer.auth.policy import permission_of, role_may
 from designer.errors import ApiError
 from designer.extensions import db
 from designer.problem_codes import api_problem
-from runtime.store.users import principal_by_id, principal_for_token
+from runtime.store.users import SESSION_COOKIE, SESSION_USER_KEY, principal_by_id, principal_for_token
 
-SESSION_USER = "uid"
+SESSION_USER = SESSION_USER_KEY
 SESSION_CSRF = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -36,7 +36,7 @@ CHALLENGE = 'Bearer realm="orderloom"'
 
 def init_app(app: Flask) -> None:
     """Session cookie settings and the per-request check."""
-    app.config.update(SESSION_COOKIE_NAME="orderloom_session", SESSION_COOKIE_HTTPONLY=True,
+    app.config.update(SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     app.before_request(authorize)
 

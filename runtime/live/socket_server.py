@@ -13,8 +13,10 @@ Client protocol (namespace ``/``):
 - the server emits ``batch`` ``{"room", "events": [{"event", "data"}]}`` to each room
   (``runtime/contracts/live-events.schema.json``).
 
-Rights: every join goes through :func:`may_join` — the single place where the next issue (auth) checks
-the user's rights on the room. Today it allows every valid room.
+Rights: every join goes through :func:`may_join` — the single place that checks the user's rights on
+the room: the user comes from the ``auth`` payload's API token (``{"token": "olt_…"}``) or the signed
+session cookie of a browser that logged in (``POST /api/auth/login``), looked up in the app's store
+(``app.extensions["orderloom.db"]``; the standalone process opens its own).
 """
 
 from __future__ import annotations
@@ -26,16 +28,30 @@ from runtime.live.events import is_room
 
 log = logging.getLogger(__name__)
 CONNECTIONS = "orderloom.live.connections"  # app.extensions: Socket.IO session id → auth payload, per client
+DATABASE = "orderloom.db"  # app.extensions: the store's Database the users are looked up in
 
 
 def may_join(room: str, auth: dict[str, Any] | None, environ: dict[str, Any] | None = None) -> bool:
-    """Whether the connection (its Socket.IO ``auth`` payload and WSGI environ) may join ``room``.
+    """Whether the connection (its Socket.IO ``auth`` payload, or its session cookie) may join ``room``.
 
-    THE rights check for rooms. Currently allows all; with auth it will resolve the user from the
-    token / session and check: ``order:<id>`` — may read the order; ``flow:<key>`` — may read the
-    flow; ``group:<name>`` — is a member of the group (or admin).
+    THE rights check for rooms: ``order:<id>`` and ``flow:<key>`` — any signed-in user (every role reads
+    orders and flows); ``group:<name>`` — a member of the group, or an admin. Unknown users never join.
     """
-    return True
+    from flask import current_app, session
+
+    from runtime.store.users import SESSION_USER_KEY, user_for_credentials
+
+    database = current_app.extensions.get(DATABASE)
+    token = (auth or {}).get("token")
+    try:
+        user = database and user_for_credentials(database, token=token if isinstance(token, str) else None,
+                                                 session_user=session.get(SESSION_USER_KEY))
+    except Exception:  # noqa: BLE001 - a store that cannot answer lets nobody in
+        log.exception("live: could not check the rights on %s", room)
+        return False
+    if not user:
+        return False
+    return not room.startswith("group:") or user.role == "admin" or room[len("group:"):] in user.groups
 
 
 def register_socketio(app: Any, message_queue: str | None = None, *, check: Any = None,
@@ -86,11 +102,19 @@ def _refused(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def create_socket_app(message_queue: str | None, *, cors_allowed_origins: Any = None) -> Any:
-    """A Flask app that only serves Socket.IO (the separate live-updates process of distributed mode)."""
+def create_socket_app(message_queue: str | None, *, cors_allowed_origins: Any = None, settings: Any = None) -> Any:
+    """A Flask app that only serves Socket.IO (the separate live-updates process of distributed mode);
+    with ``settings`` it checks joins against their database and reads their session cookies."""
     from flask import Flask
 
     app = Flask("orderloom-live")
+    if settings is not None:
+        from runtime.store.db import Database
+        from runtime.store.users import SESSION_COOKIE
+
+        app.secret_key = settings.secret_key
+        app.config["SESSION_COOKIE_NAME"] = SESSION_COOKIE
+        app.extensions[DATABASE] = Database.open(settings.sqlalchemy_url)
     register_socketio(app, message_queue, cors_allowed_origins=cors_allowed_origins)
 
     @app.get("/live/health")
@@ -121,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     if not settings.redis_url:
         raise ConfigError("ORDERLOOM_REDIS_URL is not set: the Socket.IO process is fed through Redis")
     origins = None if not args.cors_origin else ("*" if "*" in args.cors_origin else args.cors_origin)
-    app = create_socket_app(settings.redis_url, cors_allowed_origins=origins)
+    app = create_socket_app(settings.redis_url, cors_allowed_origins=origins, settings=settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.info("orderloom live: Socket.IO on http://%s:%d, message queue %s", args.host, args.port,
              settings.redis_url.split("@")[-1])

@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,10 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 GROUP_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")  # the flow language's assignee_group pattern
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "olt_"
+#: the browser session (Flask's signed cookie): its name and the key holding the user id; shared by the
+#: designer app and the standalone Socket.IO process, which must read the same cookie
+SESSION_COOKIE = "orderloom_session"
+SESSION_USER_KEY = "uid"
 #: checked against when the user is unknown, so a wrong name costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a password of anybody")
 
@@ -214,6 +219,16 @@ def principal_for_token(session: Session, raw: str) -> Principal | None:
         return None
     token, user = row
     return principal(session, user, token.role)
+
+
+def user_for_credentials(database: Any, *, token: str | None, session_user: Any) -> Principal | None:
+    """The principal of an API token, else of a session's user id; None when neither is valid."""
+    with database.read() as session:
+        if token:
+            return principal_for_token(session, token)
+        if isinstance(session_user, int) and not isinstance(session_user, bool):
+            return principal_by_id(session, session_user)
+    return None
 
 
 def list_tokens(session: Session, username: str | None = None) -> list[tuple[ApiToken, str]]:

@@ -45,15 +45,24 @@ CUSTOMER_REF = "C-RACE-1"
 CUSTOMER_PHONE = "13900001111"
 PRICE = Decimal("128.00")  # well under S1's 5000: no approval holds these orders
 RETRIABLE = (503,)
+#: the API token every request of this process sends (``use_token``); the servers share one database
+_credentials: dict[str, str] = {}
 
 
 # ---- HTTP ------------------------------------------------------------------------------------------------
 
+def use_token(token: str) -> None:
+    """Sign every later request of this process with ``Authorization: Bearer <token>``."""
+    _credentials["token"] = token
+
+
 def call(base: str, method: str, path: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
     """(status, JSON answer) of one request; error answers are returned, not raised."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"} if data is not None else {})
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    if "token" in _credentials:
+        headers["Authorization"] = f"Bearer {_credentials['token']}"
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -241,11 +250,14 @@ def send_one(base: str, source: str, event_id: str, number: str, attempts: int =
     return sent
 
 
-def sender_process(index: int, bases: list[str], prefix: str, count: int, threads: int, ready, go, results) -> None:
+def sender_process(index: int, bases: list[str], prefix: str, count: int, threads: int, ready, go, results,
+                   token: str) -> None:
     """Send ``count`` order.paid events from ``threads`` threads of this OS process, all released at once
-    when ``go`` is set; event ``k`` goes to ``bases[k % len(bases)]``. Puts ``(pid, [Sent as dict])``."""
+    when ``go`` is set; event ``k`` goes to ``bases[k % len(bases)]``; signed with ``token`` (an operator's).
+    Puts ``(pid, [Sent as dict])``."""
     import dataclasses
 
+    use_token(token)
     jobs = [(bases[k % len(bases)], f"{prefix}-p{index}-e{k:03d}", f"{prefix}-{index}-{k:03d}") for k in range(count)]
     out: list[Sent] = []
     lock = threading.Lock()

@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.auth_support import token_for
 from tests.scenarios.concurrency_support import (
     SKU,
     STOCKED,
@@ -39,6 +40,7 @@ from tests.scenarios.concurrency_support import (
     seed_over_http,
     sender_process,
     start_server,
+    use_token,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -90,6 +92,7 @@ def race(url: str, tmp_path: Path, *, kind: str) -> None:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ORDERLOOM_")},
            "ORDERLOOM_DATABASE_URL": url, "ORDERLOOM_DATA_DIR": str(tmp_path / "var")}
     publish_templates(env)
+    use_token(token_for(url, "admin"))  # this process seeds and samples; the senders act as the channel's operator
     servers = [start_server("cli", env, tmp_path), start_server("wsgi", env, tmp_path)]
     timings: dict[str, float] = {}
     sampler = StockSampler([s.base for s in servers], SKU)
@@ -106,7 +109,7 @@ def race(url: str, tmp_path: Path, *, kind: str) -> None:
 
         sampler.start()
         t1 = time.monotonic()
-        sent = send_all(bases, prefix=f"R{uuid.uuid4().hex[:6]}")
+        sent = send_all(bases, prefix=f"R{uuid.uuid4().hex[:6]}", token=token_for(url, "operator", "channel"))
         timings["send"] = time.monotonic() - t1
         orders = wait_until_settled(bases[0], len(sent))
         timings["settle"] = time.monotonic() - t1
@@ -135,13 +138,14 @@ def race(url: str, tmp_path: Path, *, kind: str) -> None:
             server.stop()
 
 
-def send_all(bases: list[str], *, prefix: str) -> list[dict]:
+def send_all(bases: list[str], *, prefix: str, token: str) -> list[dict]:
     """200 events from SENDERS spawned OS processes, released together; every answer as the senders saw it."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, results = ctx.Barrier(SENDERS + 1), ctx.Event(), ctx.Queue()
     per = ORDERS // SENDERS
-    procs = [ctx.Process(target=sender_process, args=(i, bases, prefix, per, THREADS_PER_SENDER, ready, go, results),
-                         daemon=True) for i in range(SENDERS)]
+    procs = [ctx.Process(target=sender_process, daemon=True,
+                         args=(i, bases, prefix, per, THREADS_PER_SENDER, ready, go, results, token))
+             for i in range(SENDERS)]
     for proc in procs:
         proc.start()
     try:

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from runtime.executors.celery_app import create_app
 from runtime.store.db import Database
+from tests.auth_support import token_for
 from tests.runtime.distributed.support import SECRET, PgDatabases, Receiver, seed, with_db_index, worker_env
 
 REDIS_DB_INDEX = 13  # queues, results and the event stream of these tests, apart from other suites'
@@ -64,13 +65,21 @@ def world(dist_pg, receiver, redis_client, dist_redis_url, tmp_path):
 
 
 @pytest.fixture
-def socket_server(dist_redis_url) -> Iterator[str]:
-    """A live Flask-SocketIO server (threading mode, real WebSockets) fed by the Redis message queue."""
+def operator_token(world) -> str:
+    """An API token of an operator in the world's database (HTTP requests, Socket.IO joins)."""
+    return token_for(world["url"], "operator")
+
+
+@pytest.fixture
+def socket_server(world, dist_redis_url) -> Iterator[str]:
+    """A live Flask-SocketIO server (threading mode, real WebSockets) fed by the Redis message queue; joins
+    are checked against the world's database (connect with ``operator_token``)."""
     from flask import Flask
 
-    from runtime.live.socket_server import register_socketio
+    from runtime.live.socket_server import DATABASE, register_socketio
 
     app = Flask("orderloom-live-test")
+    app.extensions[DATABASE] = world["db"]
     register_socketio(app, message_queue=dist_redis_url)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

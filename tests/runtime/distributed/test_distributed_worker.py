@@ -31,12 +31,12 @@ pytestmark = [pytest.mark.services, pytest.mark.timeout(180)]
 class LiveClient:
     """A python-socketio client that joins rooms and keeps every ``batch`` it receives."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, token: str):
         self.batches: list[dict] = []
         self._lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("batch", self._on_batch)
-        self.sio.connect(url, transports=["websocket"], wait_timeout=10)
+        self.sio.connect(url, transports=["websocket"], wait_timeout=10, auth={"token": token})
 
     def _on_batch(self, data):
         with self._lock:
@@ -72,9 +72,10 @@ def ended(runtime, order_id):
         else None
 
 
-def test_an_order_is_executed_by_the_worker_with_live_events_stream_and_outbox(world, socket_server, celery_client):
+def test_an_order_is_executed_by_the_worker_with_live_events_stream_and_outbox(world, socket_server, celery_client,
+                                                                              operator_token):
     db, receiver, red = world["db"], world["receiver"], world["redis"]
-    client = LiveClient(socket_server)
+    client = LiveClient(socket_server, operator_token)
     try:
         refused = client.join("order:x")
         assert refused["ok"] is False and refused["error"]["code"] == "ROOM_INVALID"
@@ -189,7 +190,8 @@ def _utcnow():
 
 
 def test_over_http_the_api_ingests_the_worker_executes_and_the_api_socketio_relays(world, celery_client,
-                                                                                   dist_redis_url, tmp_path):
+                                                                                   dist_redis_url, tmp_path,
+                                                                                   operator_token):
     """The designer app in distributed mode (its Runtime on a CeleryExecutor) with Socket.IO attached by
     ``register_socketio``: POST /api/orders/events → the worker → GET …/timeline, live steps on the app's socket."""
     import urllib.request
@@ -207,12 +209,13 @@ def test_over_http_the_api_ingests_the_worker_executes_and_the_api_socketio_rela
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    client = LiveClient(base)
+    client = LiveClient(base, operator_token)
 
     def http(method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {operator_token}"})
         with urllib.request.urlopen(req, timeout=10) as answer:
             return answer.status, json.loads(answer.read())
 

@@ -12,18 +12,24 @@ import socketio
 
 from runtime.contracts import validator
 from runtime.live import STREAM, CompositePublisher, SocketIOPublisher, StreamPublisher, make_publisher
+from runtime.store import migrate
+from tests.auth_support import token_for
 from tests.runtime.distributed.support import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.timeout(60)]
 
 
 class Client:
-    def __init__(self, url):
+    def __init__(self, url, token=None):
         self.batches = []
         self._lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("batch", self._on)
-        self.sio.connect(url, transports=["websocket"], wait_timeout=10, auth={"token": "t-1"})
+        self.sio.connect(url, transports=["websocket"], wait_timeout=10,
+                         auth={"token": token} if token is not None else None)
+
+    def join(self, room):
+        return self.sio.call("join", {"room": room}, timeout=5)
 
     def _on(self, data):
         with self._lock:
@@ -35,8 +41,8 @@ class Client:
 
 
 @pytest.fixture
-def client(live_server):
-    c = Client(live_server)
+def client(live_server, live_token):
+    c = Client(live_server, live_token)
     yield c
     c.sio.disconnect()
 
@@ -103,10 +109,25 @@ def live_check():
     return check
 
 
-def test_the_single_rights_check_decides_every_join(live_check, client):
+def test_the_single_rights_check_decides_every_join(live_check, client, live_token):
     assert client.sio.call("join", {"room": "group:risk"}, timeout=5)["error"]["code"] == "ROOM_FORBIDDEN"
     assert client.sio.call("join", {"room": "order:5"}, timeout=5)["ok"]
-    assert live_check.calls == [("group:risk", {"token": "t-1"}), ("order:5", {"token": "t-1"})]
+    assert live_check.calls == [("group:risk", {"token": live_token}), ("order:5", {"token": live_token})]
+
+
+def test_joins_need_a_known_user_and_group_rooms_a_member(live_server, client, sqlite_url):
+    assert client.join("order:5")["ok"] and client.join("flow:vip-gift")["ok"], "any signed-in user reads"
+    assert client.join("group:finance")["ok"], "op-live is in finance"
+    assert client.join("group:risk")["error"]["code"] == "ROOM_FORBIDDEN", "but not in risk"
+    admin = Client(live_server, token_for(sqlite_url, "admin"))
+    strangers = [Client(live_server), Client(live_server, "olt_not-a-token")]
+    try:
+        assert admin.join("group:risk")["ok"], "admins join every group"
+        for stranger in strangers:
+            assert stranger.join("order:5")["error"]["code"] == "ROOM_FORBIDDEN"
+    finally:
+        for c in [admin, *strangers]:
+            c.sio.disconnect()
 
 
 def test_the_stream_gets_every_event_trimmed_to_about_maxlen(live_redis_url):
@@ -151,6 +172,10 @@ def test_the_standalone_socketio_process_relays_what_other_processes_publish(liv
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERLOOM_")}
     env.update(ORDERLOOM_REDIS_URL=live_redis_url, ORDERLOOM_DATA_DIR=str(tmp_path / "var"))
+    store = f"sqlite:///{tmp_path / 'var' / 'orderloom.db'}"  # the process's default database
+    (tmp_path / "var").mkdir()
+    migrate.upgrade(store)
+    token = token_for(store, "reviewer")
     log = open(tmp_path / "live.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "runtime.live.socket_server", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -165,7 +190,7 @@ def test_the_standalone_socketio_process_relays_what_other_processes_publish(liv
             except OSError:
                 return proc.poll() is not None and pytest.fail((tmp_path / "live.log").read_text())
         wait_until(up, 20, what="the Socket.IO process")
-        client = Client(base)
+        client = Client(base, token)
         assert client.sio.call("join", {"room": "order:42"}, timeout=5)["ok"]
         publisher.publish([step(42, 1)])
         wait_until(lambda: client.of("order:42"), 10, what="the relayed batch")
