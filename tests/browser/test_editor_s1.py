@@ -50,6 +50,10 @@ def test_editor_builds_s1_fixes_an_error_test_runs_and_submits(page: Page, serve
     choose(page, "config.sla", "小时")
     choose(page, "config.on_sla_breach.action", "升级给其他组并继续等待")
     fill(page, "config.on_sla_breach.escalate_to", "finance-manager")
+    field(page, "config.form").get_by_role("button", name="表单字段").click()
+    fill(page, "config.form[0].name", "comment")
+    fill(page, "config.form[0].label_zh", "审批意见")
+    choose(page, "config.form[0].type", "text")
     page.get_by_role("button", name="设为起点").click()
 
     drop_block(page, "order_action", 520, 300)
@@ -77,7 +81,12 @@ def test_editor_builds_s1_fixes_an_error_test_runs_and_submits(page: Page, serve
     shots("problem-listed")
     problems.locator("button.problem").first.click()
     expect(field(page, "trigger.when").locator(".cm-content")).to_be_focused()
-    type_expression(page, "trigger.when", "order.total > 5000")
+    type_expression(page, "trigger.when", "order.tot")  # the editor completes the order model's fields
+    expect(page.locator(".cm-tooltip-autocomplete")).to_contain_text("order.total")
+    page.wait_for_timeout(200)  # CodeMirror ignores Enter for 75 ms after the list opens (no accidental picks)
+    page.keyboard.press("Enter")
+    page.keyboard.type(" > 5000")
+    expect(field(page, "trigger.when").locator(".cm-content")).to_have_text("order.total > 5000")
     expect(problems).to_contain_text("没有问题")
     expect(page.get_by_test_id("save-state")).to_have_text("已保存")
 
