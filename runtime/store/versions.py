@@ -193,12 +193,14 @@ def etag(session: Session, version: FlowVersion) -> str:
 def create_flow(session: Session, *, key: str, name: str, kind: str, description: str,
                 document: dict[str, Any], actor: str | None, now: datetime) -> FlowVersion:
     """A new flow (with its release record) and its first draft holding ``document``; 409 if the key exists."""
-    if session.execute(select(Flow.id).where(Flow.key == key)).first() is not None:
-        raise VersionRefused(409, "API_FLOW_EXISTS", key=key)
     flow = Flow(key=key, name=name, kind=kind, description=description, created_by=actor, created_at=now,
                 updated_at=now)
-    session.add(flow)
-    session.flush()
+    try:
+        with session.begin_nested():  # the key is unique: a concurrent creation of the same key loses here
+            session.add(flow)
+            session.flush()
+    except IntegrityError:
+        raise VersionRefused(409, "API_FLOW_EXISTS", key=key) from None
     session.add(FlowRelease(flow_id=flow.id, salt=secrets.token_hex(8), updated_at=now, updated_by=actor))
     version = _add_draft(session, flow, document, None, actor, now)
     audit.record(session, actor=actor, action="flow.create", target_type="flow", target_id=key,
