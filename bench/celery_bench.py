@@ -6,25 +6,31 @@ Needs a Redis (``ORDERLOOM_REDIS_URL``) and a PostgreSQL server (``--pg`` or
 starts both; without them (c) is skipped and says why. The Redis should be this bench's alone: the
 workers take every message of the ``orderloom`` queue.
 
-The world is ``bench/service_world.py``'s (demo master data, all nine templates published). ``--workers``
-``celery -A runtime.executors.celery_app worker -Q orderloom`` processes (prefork, ``--concurrency``
-each; default one worker of 2 processes) are started on the scratch database.
+The workload is the issue's reference workload (``bench/service_world.build_reference_world``):
+``plain.py``'s warehouses, costs and ETAs as master data, ``bench/flows/reference.flow`` published as the
+only flow, orders from ``bench/orders.py`` mapped to the order model; after the run every order's
+committed outcome is compared with ``plain.py`` (``mismatches`` must be 0, the two checksums equal).
+``--workers`` ``celery -A runtime.executors.celery_app worker -Q orderloom`` processes (prefork,
+``--concurrency`` each; default one worker of 2 processes) are started on the scratch database.
 
 - **trivial task**: ``orderloom.ping`` sent and its result awaited, one at a time — the round trips per
   second of the broker, a worker and the result backend (``ping_round_trips_per_s``, the baseline); the
   same with 32 in flight is reported too (``ping_pipelined_per_s``).
-- **orders**: ``--n`` orders ingested first (into the database, nothing sent), then handed to the
-  workers as the executor does it — ``orderloom.process_orders`` messages of ``--batch`` order ids
+- **orders**: ``--n`` orders ingested first (into the database, nothing sent; 16 threads, so ingests
+  commit together), then handed to the workers as the executor does it — ``orderloom.process_orders``
+  messages of ``--batch`` order ids
   (``CeleryExecutor(batch=…)``); the clock runs from the first message until the last order is
   committed (every event processed, polled in the database).
 
 ``ratio_to_trivial_task`` = orders/s ÷ ping round trips/s. Prints the figures; with ``--json`` the last
-line is ``{"celery": {"orders_per_s", "ratio_to_trivial_task", …}}`` or ``{"celery": {"skipped": why}}``.
+line is ``{"celery": {"orders_per_s", "ratio_to_trivial_task", "mismatches", …}}`` or
+``{"celery": {"skipped": why}}``; the exit status is 1 when an outcome differs from ``plain.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import shutil
@@ -61,14 +67,16 @@ def skipped(reason: str, as_json: bool) -> int:
     return 0
 
 
-def processed(db: Any, run_ids: list[int]) -> int:
+def waiting(db: Any) -> int:
+    """Events not processed yet (the scratch database holds only this run's): a count over the partial index
+    of unprocessed events, cheap enough to poll while the workers run."""
     from sqlalchemy import func, select
 
     from runtime.store.models import InboundEvent
 
     with db.read() as session:
         return session.execute(select(func.count()).select_from(InboundEvent).where(
-            InboundEvent.order_id.in_(run_ids), InboundEvent.status != "received")).scalar_one()
+            InboundEvent.status == "received")).scalar_one()
 
 
 def ping_round_trips(app: Any, n: int, in_flight: int = 1) -> float:
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     parser.add_argument("--quick", action="store_true", help="fewer orders (well under a minute)")
     parser.add_argument("--n", type=int, default=None, help="orders (default 3000, quick 800)")
-    parser.add_argument("--batch", type=int, default=50, help="order ids per process_orders message")
+    parser.add_argument("--batch", type=int, default=200, help="order ids per process_orders message")
     parser.add_argument("--workers", type=int, default=1, help="celery worker processes started")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="pool processes per worker")
     parser.add_argument("--pg", default=os.environ.get("ORDERLOOM_TEST_DATABASE_URL"))
@@ -129,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     logs = []
     db = None
     try:
-        db = world.build_world(url)
+        db = world.build_reference_world(url)
         settings = Settings.from_env(env)
         app = create_app(settings)
         celery = str(Path(sys.executable).with_name("celery"))
@@ -156,14 +164,16 @@ def main(argv: list[str] | None = None) -> int:
         collect = Collect()
         rt = Runtime(db, executor=collect, clock=lambda: world.NOW)
         t0 = time.perf_counter()
-        for i, p in enumerate(payloads):
-            rt.ingest(SOURCE, f"{run}-{i}", "order.paid", p)
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            ids_in_order = list(pool.map(lambda ip: rt.ingest(SOURCE, f"{run}-{ip[0]}", "order.paid", ip[1])
+                                         ["order_id"], enumerate(payloads)))
         ingest_rate = len(payloads) / (time.perf_counter() - t0)
-        warm, ids = collect.ids[:100], collect.ids[100:]
+        warm, ids = ids_in_order[:100], ids_in_order[100:]
         executor = CeleryExecutor(app, batch=args.batch)
-        executor.submit(warm)  # warm-up: every pool process has its runtime, caches and plans
+        # warm-up, in small messages so that every pool process builds its runtime, caches and plans
+        CeleryExecutor(app, batch=10).submit(warm)
         for _ in range(6000):
-            if processed(db, warm) >= len(warm):
+            if waiting(db) == len(ids):
                 break
             time.sleep(0.01)
         ping_round_trips(app, 50)
@@ -172,12 +182,13 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         start = time.perf_counter()
         executor.submit(ids)
-        while processed(db, ids) < len(ids):
+        while waiting(db):
             if time.perf_counter() - start > 600:
-                raise TimeoutError(f"only {processed(db, ids)} of {len(ids)} orders processed after 600 s")
-            time.sleep(0.02)
+                raise TimeoutError(f"{waiting(db)} of {len(ids)} orders still waiting after 600 s")
+            time.sleep(0.05)
         wall = time.perf_counter() - start
         load_after = os.getloadavg()[0]
+        checked = world.compare(world.orders(n + 100, args.seed), world.reference_outcomes(db, run))
     finally:
         for w in workers:
             w.terminate()
@@ -197,18 +208,22 @@ def main(argv: list[str] | None = None) -> int:
         "orders_per_s": round(rate, 1), "ratio_to_trivial_task": round(rate / ping_rate, 4),
         "ping_round_trips_per_s": round(ping_rate, 1), "ping_pipelined_per_s": round(ping_pipelined, 1),
         "ingest_per_s": round(ingest_rate, 1), "batch": args.batch, "workers": args.workers,
-        "concurrency": args.concurrency, "n": n, "target_ratio": TARGET_RATIO,
+        "concurrency": args.concurrency, "n": n, "target_ratio": TARGET_RATIO, **checked,
+        "workload": "reference flow (bench-anchors)",
         "load": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
     }
-    print(f"celery (c): {n} orders in process_orders messages of {args.batch}, {args.workers} worker(s) × "
+    print(f"celery (c): {n} orders of the reference workload in process_orders messages of {args.batch}, "
+          f"{args.workers} worker(s) × "
           f"{args.concurrency} processes, Redis + PostgreSQL; load {load_before:.1f} → {load_after:.1f} on "
           f"{os.cpu_count()} CPUs")
     print(f"  orders : {rate:8.1f} committed/s (ingested beforehand at {ingest_rate:.0f}/s, not timed)")
     print(f"  ping   : {ping_rate:8.1f} round trips/s one at a time, {ping_pipelined:.0f}/s with 32 in flight")
     print(f"  ratio to the trivial task's round trip {rate / ping_rate:.3f} (target ≥ {TARGET_RATIO})")
+    print(f"  outcomes vs plain.py: {checked['mismatches']} mismatches, checksum {checked['checksum']} "
+          f"(plain {checked['plain_checksum']})")
     if args.json:
         print(json.dumps({"celery": figures}, ensure_ascii=False))
-    return 0
+    return 0 if checked["mismatches"] == 0 else 1
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ class CeleryExecutor:
     (tasks are sent by name).
     """
 
-    def __init__(self, app: Any, *, batch: int = 100, queue: str = ORDERS_QUEUE):
+    def __init__(self, app: Any, *, batch: int = 200, queue: str = ORDERS_QUEUE):
         self.app = app
         self.batch = batch
         self.queue = queue

@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 
 OUTBOX_CLAIM = 10
 OUTBOX_VISIBILITY = timedelta(seconds=30)
+# Orders per processing transaction on PostgreSQL: a whole message (CeleryExecutor's batch) in one. The
+# runtime's default cut (32 orders or 0.1 s) is for SQLite, whose single write lock others wait for; on
+# PostgreSQL a transaction locks only its own orders, and its fixed cost (locking and reading ahead,
+# the flush, ~14 statements) paid per 5 orders instead of per 200 tripled the CPU per order.
+PG_BATCH_ORDERS = 200
+PG_BATCH_SECONDS = 2.0
 
 _state: WorkerState | None = None
 _lock = threading.Lock()
@@ -103,6 +109,8 @@ def _build(app: Any, pid: int) -> WorkerState:
     publisher = make_publisher(settings.redis_url) if settings.redis_url else None
     executor = CeleryExecutor(app)
     runtime = Runtime(db, timezone=settings.timezone, executor=executor, publisher=publisher)
+    if db.dialect == "postgresql":
+        runtime.batch_size, runtime.batch_seconds = PG_BATCH_ORDERS, PG_BATCH_SECONDS
     runner = LeasedRunner(runtime, worker_id(), timedelta(seconds=lease_seconds()))
     log.info("orderloom worker process %d (%s): database %s, live events %s, leases of %s s", pid, runner.owner,
              settings.database_kind, "on" if publisher else "off", runner.ttl.total_seconds())
