@@ -52,3 +52,24 @@ def test_a_guardrail_switched_off_never_withdraws(world, sdb, clock):
     assert check_releases(sdb, rt.now()) == []
     with sdb.read() as session:
         assert session.get(FlowVersion, candidate).state == "published"
+
+
+def _failing_trigger(document):
+    document["trigger"]["when"] = "1 / (order.total - order.total) > 0"  # a division by zero on every order
+
+
+def test_the_check_after_a_batch_withdraws_a_candidate_whose_runs_fail(world, sdb, clock, monkeypatch):
+    from runtime.release import guard
+
+    monkeypatch.setattr(guard.after_batch, "interval", 0.0)  # every batch, not once a second
+    rt, _ = world
+    candidate = make_candidate(sdb, clock, percent=100, change=_failing_trigger)
+    with sdb.transaction() as session:
+        flow = session.execute(select(Flow).where(Flow.key == "multi-factor-routing")).scalar_one()
+        releases.set_guard(session, flow, {"min_sample": 3}, actor="wang", now=clock())
+    orders = [paid(rt, f"INC{n}", customer={"id": f"I-{n}", "name": "顾客", "tier": "NORMAL"}) for n in range(4)]
+    statuses = [rt.timeline(o)["stages"][-1]["instances"][0]["status"] for o in orders]
+    assert statuses[:3] == ["incident"] * 3, "the candidate's runs fail"
+    with sdb.read() as session:
+        assert session.get(FlowVersion, candidate).state == "retired", "withdrawn after the third order's batch"
+    assert rt.timeline(orders[3])["stages"][-1]["instances"][0]["version"] == 1
