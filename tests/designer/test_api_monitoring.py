@@ -11,17 +11,12 @@ from runtime.store.versions import publish_document
 from tests.auth_support import client_as
 from tests.designer import runtime_world
 from tests.designer.runtime_world import ingest, paid_order
+from tests.runtime.monitoring.flows import FAILING
 
 seeded_app, api = runtime_world.seeded_app, runtime_world.api  # fixtures
 
 ROUTING = "multi-factor-routing"
 INTAKE = "remote-freight"
-FAILING = {"format": "orderloom.flow/1", "key": "failing-intake", "name": "会出错的流程", "kind": "intake",
-           "trigger": {"when": "order.total > 0", "start": "ratio"},
-           "nodes": [{"id": "ratio", "type": "assign",
-                      "config": {"assignments": [{"target": "ratio", "value": "order.total / 0"}]}},
-                     {"id": "done", "type": "end", "config": {"outcome": "done"}}],
-           "edges": [{"from": "ratio", "port": "next", "to": "done"}]}
 
 
 def run_orders(client, count: int, first: int = 0) -> None:

@@ -14,15 +14,10 @@ from runtime.monitoring.metrics import StoreCollector
 from runtime.monitoring.stats import percentile
 from runtime.preview.records import version_id
 from runtime.store.versions import publish_document
+from tests.runtime.monitoring.flows import FAILING
 from tests.runtime.service.support import Clock, make_runtime, paid, publish, seed
 
 APPROVAL = "high-value-approval"
-FAILING = {"format": "orderloom.flow/1", "key": "failing-intake", "name": "会出错的流程", "kind": "intake",
-           "trigger": {"when": "order.total > 0", "start": "ratio"},
-           "nodes": [{"id": "ratio", "type": "assign",
-                      "config": {"assignments": [{"target": "ratio", "value": "order.total / 0"}]}},
-                     {"id": "done", "type": "end", "config": {"outcome": "done"}}],
-           "edges": [{"from": "ratio", "port": "next", "to": "done"}]}
 
 
 def approval_world(db):
