@@ -8,7 +8,8 @@ import {
   BooleanBox, DurationInput, EnumSelect, NumberInput, PickerInput, ScalarInput, SliderInput, TextArea, TextInput,
   type InputProps,
 } from "./inputs";
-import { DecisionRules, MapEditor, MultiEnum, RowsEditor, StringList } from "./lists";
+import { DecisionRules } from "./DecisionRules";
+import { MapEditor, MultiEnum, RowsEditor, StringList } from "./lists";
 import { isRequired, visibleFields, widgetFor } from "./widgets";
 
 export interface FieldProps {

@@ -1,43 +1,10 @@
 // Widgets for lists and maps: plain lists, multi-choice, row editors (one card per item: route factors,
-// approval form fields, switch cases), decision-table rules with their column headers, and key/value maps.
+// approval form fields, switch cases) and key/value maps. Decision-table rules are in DecisionRules.tsx.
 import { useState } from "react";
-import type { JsonSchema } from "../../../catalog/types";
 import { enumLabel, titleOf, useForm } from "./context";
 import type { InputProps } from "./inputs";
+import { asList, ListButtons, listOps, RowTools } from "./rowTools";
 import { FieldInput, ObjectFields, type FieldProps } from "./SchemaForm";
-
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-function ListButtons({ onAdd, label }: { onAdd: () => void; label: string }) {
-  return <button type="button" className="add-row" onClick={onAdd}>＋ {label}</button>;
-}
-
-/** Replace, remove and append items, reporting undefined once the list is empty. */
-function listOps(items: unknown[], onChange: (value: unknown) => void) {
-  const emit = (next: unknown[]) => onChange(next.length ? next : undefined);
-  return {
-    set: (i: number, item: unknown) => emit(items.map((old, j) => (j === i ? item : old))),
-    remove: (i: number) => emit(items.filter((_, j) => j !== i)),
-    add: (item: unknown) => emit([...items, item]),
-    move: (i: number, by: number) => {
-      const next = [...items];
-      const [item] = next.splice(i, 1);
-      next.splice(Math.max(0, Math.min(next.length, i + by)), 0, item);
-      emit(next);
-    },
-  };
-}
-
-function RowTools({ index, count, ops, t }: { index: number; count: number; ops: ReturnType<typeof listOps>;
-  t: ReturnType<typeof useForm>["t"] }) {
-  return (
-    <span className="row-tools">
-      <button type="button" title={t("form.up")} disabled={index === 0} onClick={() => ops.move(index, -1)}>↑</button>
-      <button type="button" title={t("form.down")} disabled={index === count - 1} onClick={() => ops.move(index, 1)}>↓</button>
-      <button type="button" title={t("form.remove")} onClick={() => ops.remove(index)}>✕</button>
-    </span>
-  );
-}
 
 export function StringList({ path, schema, value, onChange }: FieldProps) {
   const { t } = useForm();
@@ -91,62 +58,6 @@ export function RowsEditor({ path, schema, value, onChange }: FieldProps) {
         </fieldset>
       ))}
       <ListButtons onAdd={() => ops.add({})} label={titleOf(itemSchema, lang, t("form.add"))} />
-    </div>
-  );
-}
-
-function columnNames(config: Record<string, unknown>, key: string): string[] {
-  return asList(config[key]).map((column, i) => {
-    const c = (column ?? {}) as Record<string, unknown>;
-    return String(c.label || c.name || `#${i + 1}`);
-  });
-}
-
-/** Decision-table rules as a table: a test cell per input column, a value cell per output column. */
-export function DecisionRules({ path, schema, value, onChange }: FieldProps) {
-  const { t, config } = useForm();
-  const rows = asList(value) as Record<string, unknown>[];
-  const ops = listOps(rows, onChange);
-  const inputs = columnNames(config, "inputs");
-  const outputs = columnNames(config, "outputs");
-  const props = schema.items?.properties ?? {};
-  const setCell = (i: number, part: "when" | "then", j: number, cell: unknown) => {
-    const row = rows[i] ?? {};
-    const cells = [...asList(row[part])];
-    while (cells.length < (part === "when" ? inputs.length : outputs.length)) cells.push(part === "when" ? "-" : null);
-    cells[j] = cell ?? (part === "when" ? "-" : null);
-    ops.set(i, { ...row, [part]: cells });
-  };
-  const cell = (i: number, part: "when" | "then", j: number) => (
-    <td key={`${part}${j}`}>
-      <FieldInput path={`${path}[${i}].${part}[${j}]`} schema={(props[part] as JsonSchema | undefined)?.items ?? {}}
-        value={asList(rows[i]?.[part])[j]} onChange={(next) => setCell(i, part, j, next)} />
-    </td>
-  );
-  return (
-    <div className="decision-rules">
-      <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            {inputs.map((name, j) => <th key={`i${j}`} className="input-col">{name}</th>)}
-            {outputs.map((name, j) => <th key={`o${j}`} className="output-col">{name}</th>)}
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((_, i) => (
-            <tr key={i}>
-              <td>{i + 1}</td>
-              {inputs.map((__, j) => cell(i, "when", j))}
-              {outputs.map((__, j) => cell(i, "then", j))}
-              <td><RowTools index={i} count={rows.length} ops={ops} t={t} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ListButtons label={t("form.addRule")}
-        onAdd={() => ops.add({ when: inputs.map(() => "-"), then: outputs.map(() => null) })} />
     </div>
   );
 }
