@@ -91,7 +91,7 @@ def replay(plan: Plan, snapshot: Snapshot, at: datetime, *, human: str = "approv
     try:
         state, _ = sandbox.run(plan, MAIN, at, 0)
     except Exception as exc:  # noqa: BLE001 - reported per order, never raised
-        return Outcome(status="error", incident=f"{type(exc).__name__}: {str(exc)[:200]}")
+        return Outcome(status="error", incident=f"replay:{type(exc).__name__}")
     return summarise(state, sandbox.main, sandbox.effects, snapshot)
 
 

@@ -163,8 +163,10 @@ class _Shipping:
         self.eta[1] += after.eta  # type: ignore[operator]
 
     def to_dict(self) -> dict[str, Any]:
-        n = self.orders
-        mean = (lambda total: str((total / n).quantize(Decimal("0.01"))) if n else None)  # noqa: E731
-        return {"orders": n, "cost_baseline": str(self.cost[0]), "cost_proposed": str(self.cost[1]),
-                "cost_delta": str(self.cost[1] - self.cost[0]), "cost_delta_mean": mean(self.cost[1] - self.cost[0]),
-                "eta_hours_delta_mean": mean(self.eta[1] - self.eta[0])}
+        return {"orders": self.orders, "cost_baseline": str(self.cost[0]), "cost_proposed": str(self.cost[1]),
+                "cost_delta": str(self.cost[1] - self.cost[0]), "cost_delta_mean": self._mean(self.cost),
+                "eta_hours_delta_mean": self._mean(self.eta)}
+
+    def _mean(self, totals: list[Decimal]) -> str | None:
+        """The mean delta (proposed − baseline) per order, to cents."""
+        return str(((totals[1] - totals[0]) / self.orders).quantize(Decimal("0.01"))) if self.orders else None
