@@ -42,6 +42,9 @@ def ask_preview(key: str, number: str):
     return PreviewSchema().dump(asked), 202, {"Location": asked["url"]}
 
 
+ask_preview.success_status = 202  # type: ignore[attr-defined]  # documented as the answer's status
+
+
 @bp.get("/previews/<preview_id>")
 @operation(tags=["previews"], response=PreviewSchema, errors=(404,))
 @runtime_errors

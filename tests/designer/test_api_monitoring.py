@@ -11,6 +11,7 @@ from runtime.store.versions import publish_document
 from tests.auth_support import client_as
 from tests.designer import runtime_world
 from tests.designer.runtime_world import ingest, paid_order
+from tests.designer.test_api_openapi_runtime import check_against
 from tests.runtime.monitoring.flows import FAILING
 
 seeded_app, api = runtime_world.seeded_app, runtime_world.api  # fixtures
@@ -48,6 +49,9 @@ def test_stats_and_heatmap_of_a_version_agree_with_the_orders_that_ran(seeded_ap
     left = sum(count for edge, count in heat["edges"].items() if edge.startswith("choose_warehouse|"))
     assert left == len(routed)
     assert heat["edges"]["choose_warehouse|routed|reserve"] == heat["nodes"]["reserve"]
+    openapi = reader.get("/api/openapi.json").get_json()
+    check_against(openapi, "/api/flows/{key}/versions/{number}/stats", "get", "200", stats)
+    check_against(openapi, "/api/flows/{key}/versions/{number}/heatmap", "get", "200", heat)
     later = reader.get(f"/api/flows/{ROUTING}/versions/1/heatmap?since=2999-01-01T00:00:00%2B08:00").get_json()
     assert set(later["nodes"].values()) == {0}
 
@@ -60,6 +64,7 @@ def test_incidents_are_listed_with_their_retry_link(seeded_app, api, problem_of)
     found = client_as(seeded_app, "reviewer").get("/api/incidents?flow=failing-intake").get_json()
 
     assert found["total"] == 2
+    check_against(api.get("/api/openapi.json").get_json(), "/api/incidents", "get", "200", found)
     first = found["incidents"][0]
     assert first["node"] == "ratio" and first["code"]
     assert first["retry"] == f"/api/instances/{first['instance_id']}/retry"
@@ -100,6 +105,7 @@ def test_the_dashboard_counts_the_orders_of_its_window(seeded_app, api, problem_
     board = client_as(seeded_app, "editor").get("/api/dashboard?window=2h").get_json()
 
     assert board["window_seconds"] == 7200
+    check_against(api.get("/api/openapi.json").get_json(), "/api/dashboard", "get", "200", board)
     assert board["orders_per_minute"]["total"] == 6
     assert sum(sum(v for k, v in point.items() if k != "minute") for point in board["orders_per_minute"]["series"]) == 6
     assert board["routing"]["orders"] == sum(1 for o in api.get("/api/orders").get_json()["orders"]

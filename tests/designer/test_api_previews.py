@@ -9,6 +9,7 @@ from designer.extensions import db
 from tests.auth_support import client_as
 from tests.designer import runtime_world
 from tests.designer.runtime_world import ingest, paid_order
+from tests.designer.test_api_openapi_runtime import check_against
 from tests.runtime.preview import world
 
 seeded_app, api = runtime_world.seeded_app, runtime_world.api  # fixtures
@@ -47,8 +48,12 @@ def test_a_reviewer_previews_an_unchanged_copy_and_reads_its_report(seeded_app, 
     report = done["report"]
     assert report["orders"] > 0 and report["changed"] == 0
     assert done["progress"] == {"done": report["orders"], "total": report["orders"], "ratio": 1.0}
-    listed = reviewer.get(f"/api/flows/{ROUTING}/versions/{copy}/previews").get_json()["previews"]
-    assert [p["id"] for p in listed] == [body["id"]] and "report" not in listed[0]
+    listed = reviewer.get(f"/api/flows/{ROUTING}/versions/{copy}/previews").get_json()
+    assert [p["id"] for p in listed["previews"]] == [body["id"]] and "report" not in listed["previews"][0]
+    openapi = reviewer.get("/api/openapi.json").get_json()
+    check_against(openapi, "/api/flows/{key}/versions/{number}/previews", "post", "202", body)
+    check_against(openapi, "/api/previews/{preview_id}", "get", "200", done)
+    check_against(openapi, "/api/flows/{key}/versions/{number}/previews", "get", "200", listed)
 
 
 def test_a_what_if_overlay_over_http_moves_the_orders_of_a_closed_warehouse(seeded_app, api):
