@@ -98,6 +98,14 @@ def test_submit_freezes_and_no_api_changes_a_submitted_version(people, draft, pr
     imported = ok(people.editor.post("/api/flows/import-dsl", data=before["dsl"].replace(
         before["document"]["name"], "偷偷改名"), content_type="text/plain"), 201)
     assert imported["number"] == 2, "an import is a new draft, never a change of version 1"
+    bundle = ok(people.editor.get(f"/api/flows/{KEY}/export"))
+    bundle["versions"] = [{**bundle["versions"][0], "content_hash": None,
+                           "document": {**document, "description": "导入的改动"}}]
+    assert ok(people.editor.post("/api/flows/import", json=bundle), 201)["created"] == [3]
+    assert ok(people.editor.post(URL, json={"based_on": 1}), 201)["number"] == 4
+    ok(people.editor.patch(f"/api/flows/{KEY}", json={"name": "流程改名", "description": "只改流程"}))
+    ok(people.reviewer.put(f"/api/flows/{KEY}/release/auto-rollback", json={"min_sample": 10}))
+    problem_of(people.reviewer.post(f"/api/flows/{KEY}/release/rollback", json={}), 409, "API_RELEASE_STATE")
     problem_of(people.reviewer.post(f"{URL}/1/review", json={"decision": "reject"}), 422, "API_FIELD_REQUIRED")
     problem_of(people.reviewer.post(f"/api/flows/{KEY}/release/promote"), 409, "API_RELEASE_STATE")
     ok(people.reviewer.post(f"{URL}/1/review", json={"decision": "approve", "comment": "好"}))
