@@ -7,7 +7,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from dsl.expr import CompiledExpression, ExpressionRuntimeError, Scope, check_expression, compile_expression
+from dsl.expr import (
+    CompiledExpression,
+    ExpressionError,
+    ExpressionRuntimeError,
+    Scope,
+    check_expression,
+    compile_expression,
+)
 from dsl.problems import Problem
 
 MAX_SEGMENT_LENGTH = 2000
@@ -29,10 +36,12 @@ def compile_segment(text: str) -> CompiledExpression:
     return compile_expression(text, _scope(), "boolean")
 
 
-def matches(segment: CompiledExpression, env: dict[str, Any], clock: datetime) -> bool:
-    """Whether the order (``env``: order, customer, return_request, context) is in the segment; an
-    expression that cannot be evaluated for this order (a missing value) keeps it out."""
+def matches(segment: str, env: dict[str, Any], clock: datetime) -> bool:
+    """Whether the order (``env``: order, customer, return_request, context) is in the segment. An
+    expression that cannot be evaluated for this order (a missing value) keeps it out, and so does one
+    that no longer compiles (checked on publish; the order model may have changed since): orders are
+    never held up by a release rule."""
     try:
-        return segment.evaluate(env, clock) is True
-    except ExpressionRuntimeError:
+        return compile_segment(segment).evaluate(env, clock) is True
+    except (ExpressionRuntimeError, ExpressionError):
         return False

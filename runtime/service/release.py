@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from runtime.engine import Plan, Snapshot, compile_plan
 from runtime.release.buckets import bucket, in_share
-from runtime.release.segments import compile_segment, matches
+from runtime.release.segments import matches
 from runtime.store.models import Flow, FlowRelease, FlowVersion, ReleaseEvent, VersionChoice
 from runtime.store.versions import VersionRecord, active_versions
 
@@ -66,7 +66,7 @@ class ReleaseRule:
             snap = snapshot()
             env = {"order": snap.order, "customer": snap.customer, "return_request": snap.return_request,
                    "context": snap.context, "vars": {}}
-            if matches(compile_segment(self.segment), env, clock):
+            if matches(self.segment, env, clock):
                 return self.candidate_version_id, "candidate-segment", None
             return active_version_id, "active", None
         drawn = bucket(self.flow_key, self.salt, order_id)
