@@ -212,7 +212,10 @@ def new_draft(session: Session, flow: Flow, based_on: FlowVersion, *, actor: str
               now: datetime) -> FlowVersion:
     """A new draft copied from ``based_on`` (any state: a rejected version's author starts over from it)."""
     copy = _add_draft(session, flow, based_on.document, based_on.id, actor, now)
-    copy.dsl = based_on.dsl
+    copy.dsl = based_on.dsl  # a draft's text as typed, or the canonical text of a frozen version
+    origin = draft_state(session, based_on)
+    if origin is not None:
+        draft_state(session, copy).source = origin.source  # type: ignore[union-attr]
     audit.record(session, actor=actor, action="version.create", target_type="flow_version",
                  target_id=version_target(flow, copy), after_hash=copy.content_hash,
                  details={"based_on": based_on.number})

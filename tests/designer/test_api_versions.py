@@ -45,6 +45,8 @@ def test_an_invalid_draft_is_saved_with_its_problems_as_json_or_dsl(people, draf
     again = ok(people.editor.get(f"{URL}/1"))
     assert again["dsl"] == broken, "the text is kept as typed"
     problem_of(people.editor.post(f"{URL}/1/submit"), 422)
+    copy = ok(people.editor.post(URL, json={"based_on": 1}), 201)
+    assert (copy["dsl"], copy["source"], copy["problems"]) == (broken, "dsl", text["problems"])
 
 
 def test_two_editors_save_the_same_draft_the_stale_save_gets_412_and_loses_nothing(people, draft, app,
