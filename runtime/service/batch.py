@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, event, select, text, update
+from sqlalchemy import and_, bindparam, event, inspect, select, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from runtime.service.release import VersionCache
 from runtime.service.snapshots import Master
@@ -50,15 +51,23 @@ from runtime.store.models import (
     Timer,
     VersionChoice,
 )
-from runtime.store.types import as_utc
+from runtime.store.types import as_utc, utcnow
 
 if TYPE_CHECKING:
     from runtime.store.stock import StockLine
 
 _ID_BLOCK = 32  # ids taken from PostgreSQL's sequence per round trip
 _MAX_IDS: dict[tuple[str, ...], Any] = {}
-#: what processing changes on an order (the ORM groups UPDATEs by the columns they set)
+#: what processing changes on an order: written for every changed order by one executemany (Batch.write_orders)
 _ORDER_COLUMNS = ("status", "stage", "paid_at", "routed_warehouses", "tags", "hold_reason", "cancel_reason")
+_ORDER_WRITTEN = frozenset((*_ORDER_COLUMNS, "updated_at"))
+_ORDER_LOADED = frozenset((*_ORDER_COLUMNS, "id", "row_version"))
+_ORDER_RELATIONS = frozenset(("lines", "payments", "surcharges", "status_changes"))
+_ORDER_TABLE = Order.__table__
+_ORDER_UPDATE = (update(_ORDER_TABLE)
+                 .where(and_(_ORDER_TABLE.c.id == bindparam("b_id"), _ORDER_TABLE.c.row_version == bindparam("b_v")))
+                 .values(row_version=bindparam("b_v2"), updated_at=bindparam("b_at"),
+                         **{name: bindparam(f"b_{name}") for name in _ORDER_COLUMNS}))
 _NUMBERED = frozenset((Instance, Task, Timer, OrderStatusChange, Payment, Surcharge, OrderLine))
 _TAKE = (update(Stock.__table__)
          .where(and_(Stock.__table__.c.sku == bindparam("b_sku"), Stock.__table__.c.warehouse_code == bindparam("b_wh"),
@@ -332,6 +341,37 @@ class Batch:
             raise StockMoved(f"{len(takes) - result.rowcount} deferred reservation(s) did not take")
         insert_rows(self.session, Reservation.__table__, reservations)
 
+    # ---- orders -----------------------------------------------------------------------------------------
+    def write_orders(self) -> None:
+        """The orders whose processing columns changed, in ONE ``executemany`` of ``UPDATE orders … WHERE id = :id
+        AND row_version = :v`` (the ORM sends a versioned UPDATE per object), the row count checked — a stale
+        order fails the batch as the ORM's check would; the objects are then clean for the ORM (new row
+        version, values committed). An order with any other column changed, or one not fully loaded, is
+        left to the ORM's flush."""
+        rows, written = [], []
+        for obj in self.session.dirty:
+            if not isinstance(obj, Order):
+                continue
+            state = inspect(obj)
+            changed = set(state.committed_state) - _ORDER_RELATIONS
+            if not changed or not changed <= _ORDER_WRITTEN or not _ORDER_LOADED <= obj.__dict__.keys():
+                continue
+            values = {f"b_{name}": getattr(obj, name) for name in _ORDER_COLUMNS}
+            at = obj.updated_at if "updated_at" in changed else utcnow()
+            rows.append({**values, "b_id": obj.id, "b_v": obj.row_version, "b_v2": obj.row_version + 1, "b_at": at})
+            written.append((obj, at))
+        if not rows:
+            return
+        result = self.session.connection().execute(_ORDER_UPDATE, rows)
+        if result.rowcount != len(rows):
+            raise StaleDataError(f"UPDATE orders: {len(rows) - result.rowcount} of {len(rows)} rows were changed "
+                                 "by another transaction")
+        for obj, at in written:
+            for name in _ORDER_COLUMNS:
+                set_committed_value(obj, name, getattr(obj, name))
+            set_committed_value(obj, "updated_at", at)
+            set_committed_value(obj, "row_version", obj.row_version + 1)
+
     # ---- rows -------------------------------------------------------------------------------------------
     def keep(self, rows: Rows) -> None:
         """A unit of work succeeded: its rows will be written."""
@@ -339,13 +379,9 @@ class Batch:
         rows.clear()
 
     def write(self) -> None:
-        """Flush the ORM and the deferred reservations, then insert the kept rows (instances before the
-        steps, outbox effects and child instances that refer to them)."""
-        for obj in self.session.dirty:  # the same columns in every order's UPDATE: one executemany for all
-            if isinstance(obj, Order):
-                for name in _ORDER_COLUMNS:
-                    if name in obj.__dict__:  # loaded (an expired attribute is left alone)
-                        flag_modified(obj, name)
+        """Write the changed orders, flush the ORM and the deferred reservations, then insert the kept rows
+        (instances before the steps, outbox effects and child instances that refer to them)."""
+        self.write_orders()
         self.session.flush()
         self.flush_stock()
         rows = self.rows
