@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 
 import pytest
@@ -52,7 +53,7 @@ def test_the_module_app_is_built_from_the_environment_on_first_access(monkeypatc
 def test_a_submit_while_redis_is_down_gives_up_quickly_and_never_raises(caplog):
     app = create_app(broker_url="redis://127.0.0.1:9/0")  # nothing listens on port 9
     started = time.monotonic()
-    CeleryExecutor(app).submit([1, 2])
+    CeleryExecutor(app, linger=0).submit([1, 2])
     assert time.monotonic() - started < 10
     assert "the sweeper will pick them up" in caplog.text
     assert CeleryExecutor(app).describe(timeout=0.2).startswith("error")
@@ -69,9 +70,26 @@ def _messages(client, queue):
 
 @pytest.mark.services
 def test_submit_sends_batches_of_order_ids_to_the_orders_queue(redis_client, celery_client):
-    CeleryExecutor(celery_client, batch=100).submit([*range(1, 251), 7, 8])  # duplicates dropped
+    CeleryExecutor(celery_client, batch=100, linger=0).submit([*range(1, 251), 7, 8])  # duplicates dropped
     sent = _messages(redis_client, ORDERS_QUEUE)
     assert [task for task, _ in sent] == [PROCESS_ORDERS] * 3
     batches = sorted((args[0] for _, args in sent), key=lambda ids: ids[0])
     assert [len(b) for b in batches] == [100, 100, 50] and sum(batches, []) == list(range(1, 251))
     assert CeleryExecutor(celery_client).describe(timeout=0.3) == "celery: no worker answered"
+
+
+@pytest.mark.services
+def test_ids_submitted_together_leave_as_one_message(redis_client, celery_client):
+    executor = CeleryExecutor(celery_client, linger=0.3)
+    threads = [threading.Thread(target=executor.submit, args=([order_id],)) for order_id in range(1, 41)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    deadline = time.monotonic() + 10
+    while sum(len(args[0]) for _, args in _messages(redis_client, ORDERS_QUEUE)) < 40:
+        assert time.monotonic() < deadline, "the submitted ids were not sent"
+        time.sleep(0.05)
+    sent = _messages(redis_client, ORDERS_QUEUE)
+    assert sorted(sum((args[0] for _, args in sent), [])) == list(range(1, 41))
+    assert len(sent) <= 3  # 40 ingests, one message (two or three if a thread came in late)

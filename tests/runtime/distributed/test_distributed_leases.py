@@ -65,14 +65,14 @@ def with_lease(env: dict[str, str], seconds: float) -> dict[str, str]:
 def test_a_worker_killed_holding_leases_is_swept_and_another_worker_completes_each_order_once(world, celery_client):
     db, tmp = world["db"], world["tmp"]
     env = with_lease(world["env"], 2)
-    ids = ingest(db, 200, "kill")
+    ids = ingest(db, 400, "kill")  # one message; the worker runs it as two transactions of 200
     first = WorkerProcess(env, tmp / "first.log", beat=False).start()
     try:
         first.wait_ready(celery_client)
         celery_client.send_task(PROCESS_ORDERS, args=[ids], queue=ORDERS_QUEUE)
         wait_until(lambda: 0 < len(ids) - unprocessed(db, ids) and leases(db), 60, interval=0.02,
                    what=f"the first worker's batch to start\n{first.tail()}")
-        first.kill()  # mid-batch: some orders committed, the rest leased by a dead worker
+        first.kill()  # mid-batch: the first transaction committed, the second in flight with its leases
     finally:
         first.stop()
     stranded = {i for i, lease in leases(db).items() if unprocessed(db, [i])}
