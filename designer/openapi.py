@@ -11,6 +11,7 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
@@ -79,7 +80,30 @@ def build_spec(app: Flask, *, title: str, version: str) -> dict[str, Any]:
         for operation_dict in operations.values():
             document_access(rule.endpoint, operation_dict)
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _json_numbers(spec.to_dict())
+
+
+def _json_numbers(node: Any) -> Any:
+    """The document with the bounds of decimal fields as JSON numbers: apispec writes a ``Range`` on an
+    ``as_string`` Decimal as text (``"maximum": "100.000"``), which is not a valid JSON Schema."""
+    if isinstance(node, list):
+        return [_json_numbers(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _number(value) if key in _BOUNDS else _json_numbers(value) for key, value in node.items()}
+
+
+_BOUNDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str | Decimal):
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value
 
 
 def _operation_dict(view: Callable, op: Operation, arguments: set[str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from designer.schemas.master_data import PageQuerySchema, actor_field
 class DeadLetterQuerySchema(PageQuerySchema):
     status = fields.String(load_default="dead", validate=validate.OneOf(["dead", "discarded", "all"]))
     connection = fields.String(validate=validate.Length(min=1, max=63))
-    order_id = fields.Integer(validate=validate.Range(min=1))
+    order_id = fields.Integer(validate=validate.Range(min=1, max=2**63 - 1))
 
 
 class DeadLetterSchema(Schema):
