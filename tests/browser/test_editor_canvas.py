@@ -1,5 +1,5 @@
-"""Canvas handling with mouse and keyboard: palette search, copy/paste, delete, undo/redo, selecting and
-deleting a line, auto-layout and zoom to fit, the minimap."""
+"""Canvas handling with mouse and keyboard: palette search, copy/paste, delete, undo/redo, moving a node,
+selecting and deleting a line, auto-layout and zoom to fit, the minimap."""
 
 from __future__ import annotations
 
@@ -40,6 +40,17 @@ def test_shortcuts_and_toolbar_change_the_canvas_and_undo_takes_it_back(page: Pa
     page.keyboard.press("Control+Shift+z")
     expect(node(page, "timer_2")).to_have_count(0)
 
+    box = node(page, "timer").bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 12)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 130, box["y"] + 92, steps=8)
+    page.mouse.up()
+    moved = node(page, "timer").bounding_box()
+    assert moved["x"] > box["x"] + 50 and moved["y"] > box["y"] + 40, (box, moved)
+    page.get_by_role("button", name="撤销").click()  # a whole drag is one step
+    back = node(page, "timer").bounding_box()
+    assert abs(back["x"] - box["x"]) < 2 and abs(back["y"] - box["y"]) < 2, (box, back)
+
     connect(page, "timer", "next", "done")
     edge = page.locator(".react-flow__edge")
     expect(edge).to_have_count(1)
@@ -49,7 +60,7 @@ def test_shortcuts_and_toolbar_change_the_canvas_and_undo_takes_it_back(page: Pa
     expect(page.locator(".react-flow__minimap")).to_be_visible()
     shots("laid-out")
 
-    edge.click()
+    page.locator(".react-flow__edge-textbg").click()  # the label sits on the line wherever it curves
     page.get_by_role("button", name="删除").click()
     expect(edge).to_have_count(0)
     page.get_by_role("button", name="撤销").click()

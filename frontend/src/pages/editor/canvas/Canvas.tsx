@@ -47,7 +47,8 @@ export function Canvas() {
     let next = store.getState().doc!;
     const live = { ...dragging };
     const sizes = { ...measured };
-    const selected = new Set(selection.nodes);
+    const current = store.getState().selection; // React Flow reports node and edge selection in separate calls
+    const selected = new Set(current.nodes);
     let selectionChanged = false;
     for (const change of changes) {
       if (change.type === "position") {
@@ -65,14 +66,15 @@ export function Canvas() {
         else selected.delete(change.id);
       }
     }
-    setDragging(live);
-    setMeasured(sizes);
+    if (changes.some((c) => c.type === "position")) setDragging(live);
+    if (changes.some((c) => c.type === "dimensions")) setMeasured(sizes);
     store.getState().commit(next);
-    if (selectionChanged) store.getState().select({ nodes: [...selected], edges: [] });
+    if (selectionChanged) store.getState().select({ nodes: [...selected], edges: current.edges });
   }
 
   function onEdgesChange(changes: EdgeChange[]) {
-    const chosen = new Set(selection.edges);
+    const current = store.getState().selection;
+    const chosen = new Set(current.edges);
     let changed = false;
     for (const change of changes) {
       if (change.type !== "select") continue;
@@ -80,7 +82,7 @@ export function Canvas() {
       if (change.selected) chosen.add(change.id);
       else chosen.delete(change.id);
     }
-    if (changed) store.getState().select({ nodes: selection.nodes, edges: [...chosen] });
+    if (changed) store.getState().select({ nodes: current.nodes, edges: [...chosen] });
   }
 
   function onConnect(connection: Connection) {

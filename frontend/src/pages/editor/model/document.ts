@@ -34,8 +34,12 @@ export function addNode(doc: FlowDocument, nodeType: NodeType, position: Positio
   return [{ ...doc, trigger, nodes: [...doc.nodes, node] }, id];
 }
 
+/** Put a node at position; the same document when it is already there (no empty undo steps). */
 export function moveNode(doc: FlowDocument, id: string, position: Position): FlowDocument {
-  return mapNode(doc, id, (n) => ({ ...n, ui: round(position) }));
+  const to = round(position);
+  const node = doc.nodes.find((n) => n.id === id);
+  if (!node || (node.ui?.x === to.x && node.ui?.y === to.y)) return doc;
+  return mapNode(doc, id, (n) => ({ ...n, ui: to }));
 }
 
 export function mapNode(doc: FlowDocument, id: string, change: (node: FlowNode) => FlowNode): FlowDocument {
