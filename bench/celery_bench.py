@@ -79,6 +79,21 @@ def waiting(db: Any) -> int:
             InboundEvent.status == "received")).scalar_one()
 
 
+def tree_cpu_s(pids: list[int]) -> float | None:
+    """CPU seconds (user + system) used so far by these processes and their children (Linux ``/proc``;
+    ``None`` elsewhere): the workers' CPU per order, a figure the machine's other load hardly moves."""
+    total, todo = 0, list(pids)
+    try:
+        while todo:
+            pid = todo.pop()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            todo += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def ping_round_trips(app: Any, n: int, in_flight: int = 1) -> float:
     """Pings per second with ``in_flight`` sent at a time, each result awaited."""
     from runtime.executors.celery_executor import ORDERS_QUEUE, PING
@@ -180,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         ping_rate = ping_round_trips(app, 300 if args.quick else 1000)
         ping_pipelined = ping_round_trips(app, 1000 if args.quick else 3000, in_flight=32)
         load_before = os.getloadavg()[0]
+        cpu_before = tree_cpu_s([w.pid for w in workers])
         start = time.perf_counter()
         executor.submit(ids)
         while waiting(db):
@@ -187,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise TimeoutError(f"{waiting(db)} of {len(ids)} orders still waiting after 600 s")
             time.sleep(0.05)
         wall = time.perf_counter() - start
+        cpu_after = tree_cpu_s([w.pid for w in workers])
         load_after = os.getloadavg()[0]
         checked = world.compare(world.orders(n + 100, args.seed), world.reference_outcomes(db, run))
     finally:
@@ -210,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         "ingest_per_s": round(ingest_rate, 1), "batch": args.batch, "workers": args.workers,
         "concurrency": args.concurrency, "n": n, "target_ratio": TARGET_RATIO, **checked,
         "workload": "reference flow (bench-anchors)",
+        "worker_cpu_ms_per_order": round((cpu_after - cpu_before) / n * 1e3, 2)
+        if cpu_before is not None and cpu_after is not None else None,
         "load": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
     }
     print(f"celery (c): {n} orders of the reference workload in process_orders messages of {args.batch}, "
@@ -217,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.concurrency} processes, Redis + PostgreSQL; load {load_before:.1f} → {load_after:.1f} on "
           f"{os.cpu_count()} CPUs")
     print(f"  orders : {rate:8.1f} committed/s (ingested beforehand at {ingest_rate:.0f}/s, not timed)")
+    if figures["worker_cpu_ms_per_order"] is not None:
+        print(f"  workers: {figures['worker_cpu_ms_per_order']:.2f} ms of CPU per order (all worker processes)")
     print(f"  ping   : {ping_rate:8.1f} round trips/s one at a time, {ping_pipelined:.0f}/s with 32 in flight")
     print(f"  ratio to the trivial task's round trip {rate / ping_rate:.3f} (target ≥ {TARGET_RATIO})")
     print(f"  outcomes vs plain.py: {checked['mismatches']} mismatches, checksum {checked['checksum']} "
