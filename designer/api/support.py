@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from designer.auth import current_user
+from designer.auth.writes import audit_in_transaction
 from designer.errors import ApiError, from_validation_error
 from designer.extensions import db
 from designer.problem_codes import all_codes, api_problem
@@ -69,9 +70,11 @@ def not_found(code: str, ident: Any) -> ApiError:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """A unit of work on the app's store; a database that is down is a 503, not a 500."""
+    """A unit of work on the app's store; a database that is down is a 503, not a 500. A write that records
+    no audit entry of its own gets the request's generic one in this transaction (``designer.auth.writes``)."""
     with _database_errors(), db.database.transaction() as session:
         yield session
+        audit_in_transaction(session)
 
 
 @contextmanager

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from designer.auth import guard, refusals
+from designer.auth import guard, refusals, writes
 from designer.auth.identity import AuthUser, current_user
 
 __all__ = ["AuthUser", "current_user", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Check every request (before it runs) and audit every refusal (after it is answered)."""
+    """Check every request (before it runs), audit every refusal and every write (after it is answered)."""
     guard.init_app(app)
     refusals.init_app(app)
+    writes.init_app(app)

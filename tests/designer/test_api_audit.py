@@ -4,6 +4,9 @@ on their own, autosaves of one editing session as one entry, filtered and paged 
 from __future__ import annotations
 
 from tests.auth_support import client_as, create_user, login
+from tests.designer.runtime_world import ingest, paid_order, seeded_app  # noqa: F401 (fixture)
+
+BIG_LINE = {"sku": "ELE-001", "name": "电视", "qty": 1, "price": "6999.00", "weight_kg": "12"}
 
 
 def entries(client, **filters) -> list[dict]:
@@ -80,3 +83,19 @@ def test_reviewers_and_admins_read_the_log_filtered_and_paged(app, client, probl
     problem_of(reviewer.get("/api/audit?outcome=maybe"), 422, "API_FIELD_INVALID")
     for role in ("editor", "operator"):
         problem_of(client_as(app, role).get("/api/audit"), 403, "API_FORBIDDEN")
+
+
+def test_writes_without_an_entry_of_their_own_get_the_requests_entry(seeded_app):  # noqa: F811
+    admin = client_as(seeded_app, "admin", username="admin-li")
+    operator = client_as(seeded_app, "operator", groups=("finance",))
+    assert admin.put("/api/connections/erp", json={"base_url": "https://erp.example.com"}).status_code == 200
+    assert admin.put("/api/connections/bad", json={"base_url": "ftp://x"}).status_code == 422
+    order_id = ingest(operator, paid_order(5, lines=[BIG_LINE], total="6999.00")).get_json()["order_id"]
+    [task] = operator.get(f"/api/tasks?order_id={order_id}").get_json()["tasks"]
+    assert operator.post(f"/api/tasks/{task['id']}/decide", json={"decision": "approved"}).status_code == 200
+    assert operator.post("/api/validate", json={"dsl": "flow x {"}).status_code == 200
+    log = [(e["actor"], e["action"], e["target_type"], e["target_id"]) for e in entries(admin)
+           if e["actor"] != "demo"]  # the seed's publications
+    assert log == [("operator", "POST /api/tasks/<task_id>/decide", "tasks", f"/api/tasks/{task['id']}/decide"),
+                   ("admin-li", "PUT /api/connections/<name>", "connections", "/api/connections/erp")], \
+        "the refused connection, the ingest and the check left no entry"
