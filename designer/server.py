@@ -18,13 +18,10 @@ so neither can serve Socket.IO's WebSockets in the same process.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-
-log = logging.getLogger(__name__)
 
 THREADS = 64  # request threads (and open WebSockets) of the one worker
 KEEPALIVE_S = 15  # an idle client connection stays open this long
