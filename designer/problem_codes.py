@@ -92,6 +92,8 @@ API_CODES: dict[str, CodeEntry] = {
     "API_GROUP_UNKNOWN": E("error", "没有组 “{name}”，请先创建", "There is no group '{name}'; create it first"),
     "API_TOKEN_NOT_FOUND": E("error", "没有令牌 {id}", "There is no token {id}"),
     "API_TOKEN_ROLE": E("error", "令牌角色无效：{detail}", "The token's role is not allowed: {detail}"),
+    "API_LAST_ADMIN": E("error", "{name} 是最后一个有效的管理员，不能降级或停用",
+                        "{name} is the last active admin and cannot be demoted or deactivated"),
     "API_PASSWORD_WEAK": E("error", "密码至少 {min} 个字符", "The password needs at least {min} characters"),
     "API_INTERNAL": E("error", "服务器内部错误，详情见服务器日志",
                       "Internal server error; the server log has the details"),

@@ -46,7 +46,7 @@ def create_user():
 
 
 @bp.patch("/users/<username>")
-@operation(tags=["users"], request=UserPatchSchema, response=UserSchema, errors=(400, 404, 415, 422))
+@operation(tags=["users"], request=UserPatchSchema, response=UserSchema, errors=(400, 404, 409, 415, 422))
 def update_user(username: str):
     """Change a user's role, display name, password, groups or `active` (false signs them out everywhere)."""
     body = load_json(UserPatchSchema())
@@ -101,6 +101,8 @@ def user_store_error(exc: store.UserStoreError) -> ApiError:
         return not_found("API_TOKEN_NOT_FOUND", exc.value)
     if exc.what == "password":
         return ApiError.of(422, "API_PASSWORD_WEAK", "body.password", min=store.MIN_PASSWORD)
+    if exc.what == "admin":
+        return ApiError.of(409, "API_LAST_ADMIN", "body", name=exc.value)
     if exc.what == "role":
         return ApiError.of(422, "API_TOKEN_ROLE", "body.role", detail=exc.detail)
     return ApiError.of(422, "API_FIELD_INVALID", f"body.{exc.what}", detail=exc.detail or exc.kind)

@@ -77,7 +77,10 @@ def create_user(session: Session, username: str, role: str, *, password: str | N
 
 def update_user(session: Session, user: User, *, role: str | None = None, display_name: str | None = None,
                 password: str | None = None, active: bool | None = None, groups: Iterable[str] | None = None) -> User:
-    """Change the given fields of ``user`` (``groups`` replaces the memberships)."""
+    """Change the given fields of ``user`` (``groups`` replaces the memberships); the last active admin
+    stays an active admin, so nobody locks the system out of its own user management."""
+    if user.role == "admin" and user.active and (role not in (None, "admin") or active is False):
+        _keep_an_admin(session, user)
     if role is not None:
         user.role = check_role(role)
     if display_name is not None:
@@ -91,6 +94,13 @@ def update_user(session: Session, user: User, *, role: str | None = None, displa
     user.updated_at = utcnow()
     session.flush()
     return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    others = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True),
+                                                   User.id != user.id).limit(1)).first()
+    if others is None:
+        raise UserStoreError("invalid", "admin", user.username, "the last active admin must stay one")
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -211,13 +221,15 @@ def create_token(session: Session, user: User, *, role: str | None = None, name:
 
 
 def principal_for_token(session: Session, raw: str) -> Principal | None:
-    """The principal of a live token (not revoked, its user active), or None."""
+    """The principal of a live token (not revoked, its user active and still holding the token's role), or None."""
     row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                           .where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None),
                                  User.active.is_(True))).one_or_none()
     if row is None:
         return None
     token, user = row
+    if token.role != user.role and user.role != "admin":  # the user lost the role the token was minted with
+        return None
     return principal(session, user, token.role)
 
 

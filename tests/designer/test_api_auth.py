@@ -192,3 +192,16 @@ def test_live_room_joins_follow_the_signed_in_users_groups(app, browser):
     assert li.emit("join", {"room": "order:1"}, callback=True)["ok"]
     assert li.emit("join", {"room": "group:finance"}, callback=True)["ok"], "li is in finance"
     assert li.emit("join", {"room": "group:risk"}, callback=True)["error"]["code"] == "ROOM_FORBIDDEN"
+
+
+def test_a_token_stops_working_when_its_user_loses_the_role(app, client, problem_of):
+    boss = client_as(app, "admin", username="boss")
+    assert client.patch("/api/users/boss", json={"role": "editor"}).status_code == 200
+    problem_of(boss.get("/api/users"), 401, "API_AUTH_INVALID")
+
+
+def test_the_last_active_admin_stays_one(app, client, problem_of):
+    problem_of(client.patch("/api/users/admin", json={"role": "editor"}), 409, "API_LAST_ADMIN")
+    problem_of(client.patch("/api/users/admin", json={"active": False}), 409, "API_LAST_ADMIN")
+    client_as(app, "admin", username="second-admin")
+    assert client.patch("/api/users/admin", json={"role": "reviewer"}).status_code == 200
