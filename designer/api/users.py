@@ -10,6 +10,7 @@ from flask import Blueprint
 
 from designer.api.support import not_found, reading, transaction
 from designer.auth import current_user
+from designer.auth.guard import forget_tokens
 from designer.errors import ApiError
 from designer.http import load_json
 from designer.openapi import operation
@@ -73,7 +74,9 @@ def user_view(session, user: User) -> dict[str, Any]:
 
 def audit(session, action: str, target: str, before: dict | None, after: dict | None, *,
           target_type: str = "user", details: dict | None = None) -> None:
-    """The audit entry of an account change, by the current user, in ``session``'s transaction."""
+    """The audit entry of an account change, by the current user, in ``session``'s transaction; the change
+    may revoke what a cached token could do, so this app's token cache is dropped too."""
+    forget_tokens()
     user = current_user()
     record(session, actor=user.username if user else None, action=action, target_type=target_type,
            target_id=target, before_hash=view_hash(before), after_hash=view_hash(after), details=details)

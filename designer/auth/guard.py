@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from datetime import timedelta
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from sqlalchemy.exc import OperationalError
 
 from designer.auth.identity import AuthUser, current_user, set_current_user
@@ -24,7 +25,7 @@ from designer.auth.policy import permission_of, role_may
 from designer.errors import ApiError
 from designer.extensions import db
 from designer.problem_codes import api_problem
-from runtime.store.users import SESSION_COOKIE, SESSION_USER_KEY, principal_by_id, principal_for_token
+from runtime.store.users import SESSION_COOKIE, SESSION_USER_KEY, hash_token, principal_by_id, principal_for_token
 
 SESSION_USER = SESSION_USER_KEY
 SESSION_CSRF = "csrf"
@@ -32,6 +33,9 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_HOURS = 12
 CHALLENGE = 'Bearer realm="orderloom"'
+TOKEN_CACHE = "orderloom.auth.tokens"
+TOKEN_CACHE_SECONDS = 10.0
+TOKEN_CACHE_SIZE = 1024
 
 
 def init_app(app: Flask) -> None:
@@ -72,10 +76,10 @@ def identify() -> tuple[AuthUser | None, bool]:
         scheme, _, raw = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise _invalid_token()
-        principal = _lookup(principal_for_token, raw.strip())
-        if principal is None:
+        user = _token_user(raw.strip())
+        if user is None:
             raise _invalid_token()
-        return AuthUser.of(principal), False
+        return user, False
     user_id = session.get(SESSION_USER)
     if not isinstance(user_id, int):
         return None, False
@@ -84,6 +88,30 @@ def identify() -> tuple[AuthUser | None, bool]:
         session.clear()
         return None, False
     return AuthUser.of(principal), True
+
+
+def _token_user(raw: str) -> AuthUser | None:
+    """The token's user: from this app's short-lived cache (a system sends the same token with every request),
+    else from the store. A change made through this app (revoke, deactivate, new role) clears the cache;
+    another process sees it within :data:`TOKEN_CACHE_SECONDS`."""
+    cache: dict[str, tuple[float, AuthUser]] = current_app.extensions.setdefault(TOKEN_CACHE, {})
+    key, now = hash_token(raw), time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    principal = _lookup(principal_for_token, raw)
+    if principal is None:
+        cache.pop(key, None)
+        return None
+    if len(cache) >= TOKEN_CACHE_SIZE:
+        cache.clear()
+    cache[key] = (now + TOKEN_CACHE_SECONDS, AuthUser.of(principal))
+    return cache[key][1]
+
+
+def forget_tokens() -> None:
+    """Drop this app's cached token users (after a change to users or tokens)."""
+    current_app.extensions.get(TOKEN_CACHE, {}).clear()
 
 
 def _lookup(find, key):
