@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, getcontext, setcontext
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,27 @@ DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 CTX = Context(prec=MAX_DIGITS, Emax=MAX_EXPONENT, Emin=-MAX_EXPONENT, traps=[InvalidOperation, DivisionByZero,
                                                                             Overflow])
 ARITH_ERRORS = (Overflow, InvalidOperation, OverflowError)
+
+
+_THREAD = threading.local()
+
+
+def in_ctx(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` with a copy of CTX (this thread's own, so its flags are too) as the current context.
+
+    Inside, plain operators (``a * b``, ``a / b``, ``-a``, ``a.fma(b, c)``) round and trap exactly like
+    CTX's methods at a fraction of their call cost (``CTX.multiply`` is ~4× slower than ``*``), which
+    matters for loops over many numbers (route scoring)."""
+    try:
+        ctx = _THREAD.ctx
+    except AttributeError:
+        ctx = _THREAD.ctx = CTX.copy()
+    saved = getcontext()
+    setcontext(ctx)
+    try:
+        return fn(*args)
+    finally:
+        setcontext(saved)
 
 
 class Frame:

@@ -18,6 +18,7 @@ from dsl.expr.values import Frame
 from runtime.engine.fastpath import (
     MISS,
     ORDER_OPS,
+    cell_test,
     column_of,
     fast_cell,
     fast_expression,
@@ -53,13 +54,16 @@ class Expr:
 
 
 class Cell:
-    """A compiled decision-table cell: ``matches(value, env, clock)`` and its text."""
+    """A compiled decision-table cell: ``matches(value, env, clock)`` and its text. ``fast`` is
+    (op, literal, value type or None for any) when the cell is one comparison with a literal, so a
+    table can test it inline for values of that type."""
 
-    __slots__ = ("matches", "text")
+    __slots__ = ("fast", "matches", "text")
 
-    def __init__(self, text: str, matches: Callable[[Any, dict[str, Any], datetime], bool]):
+    def __init__(self, text: str, matches: Callable[[Any, dict[str, Any], datetime], bool], fast: Any = None):
         self.text = text
         self.matches = matches
+        self.fast = fast
 
 
 def _checked(text: str, scope: Scope, expected: str | None) -> tuple[Any, dict[int, Any]]:
@@ -160,5 +164,6 @@ class NodeCompiler:
         key = ("u", text)
         if key not in self._cache:
             compiled = compile_unary_test(text, scope_for(), "any")
-            self._cache[key] = Cell(text, fast_cell(parse(text, "unary_tests"), compiled.matches))
+            tests = parse(text, "unary_tests")
+            self._cache[key] = Cell(text, fast_cell(tests, compiled.matches), cell_test(tests))
         return self._cache[key]

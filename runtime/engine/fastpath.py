@@ -9,6 +9,7 @@ errors are exactly the expression language's: a fast path only answers when both
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -18,8 +19,7 @@ from dsl.expr.values import ARITH_ERRORS, CTX
 
 MISS = object()  # the fast path cannot answer; run the compiled expression
 ORDER_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 _ARITH = {"+": CTX.add, "-": CTX.subtract, "*": CTX.multiply, "/": CTX.divide}
 _PASS_KINDS = frozenset({"string", "boolean", "any", "object", "map"})  # values the compiler never coerces
 
@@ -90,6 +90,8 @@ def fast_expression(node: Any, types: dict[int, Any], full: Callable[[dict[str, 
     lit_type = type(lit)
     if node.op in ORDER_OPS:
         test = ORDER_OPS[node.op]
+        if len(path[1]) == 1:
+            return _field_compare(path[0], path[1][0], test, lit, full)
 
         def compare(env: dict[str, Any], clock: Any) -> Any:
             a = read(env)
@@ -128,6 +130,21 @@ def _field_arith(root: str, name: str, op: Callable[[Any, Any], Any], lit: Decim
     return field_arith
 
 
+def _field_compare(root: str, name: str, test: Callable[[Any, Any], bool], lit: Any,
+                   full: Callable[[dict[str, Any], Any], Any]) -> Callable[[dict[str, Any], Any], Any]:
+    """``root.name op literal`` in one call (``order.total > 5000``, ``customer.tier == "VIP"``)."""
+    lit_type = type(lit)
+
+    def field_compare(env: dict[str, Any], clock: Any) -> Any:
+        v = env.get(root)
+        if type(v) is dict:
+            v = v.get(name)
+            if type(v) is lit_type:
+                return test(v, lit)
+        return full(env, clock)
+    return field_compare
+
+
 def _field_value(root: str, name: str, number: bool, full: Callable[[dict[str, Any], Any], Any]
                  ) -> Callable[[dict[str, Any], Any], Any]:
     """``root.name`` in one call (the commonest shape of all: ``candidate.cost``, ``customer.tier``)."""
@@ -148,7 +165,7 @@ def _field_value(root: str, name: str, number: bool, full: Callable[[dict[str, A
 
 
 def column_of(node: Any, types: dict[int, Any]) -> tuple[str, str, Any, Any] | None:
-    """``root.name`` or ``root.name ⊕ literal`` of number type as (root, name, op, literal), else None.
+    """``root.name`` or ``root.name ⊕ literal`` of number type as (root, name, op symbol, literal), else None.
 
     The route node reads such factors for all candidates as columns (one ``itemgetter`` per candidate)
     and falls back to the compiled expression whenever a value is not already a Decimal."""
@@ -160,24 +177,33 @@ def column_of(node: Any, types: dict[int, Any]) -> tuple[str, str, Any, Any] | N
     lit = literal(node.right)
     if len(path[1]) != 1 or _kind(types, node.left) != "number" or type(lit) is not Decimal or not lit:
         return None
-    return path[0], path[1][0], _ARITH[node.op], lit
+    return path[0], path[1][0], node.op, lit
+
+
+def cell_test(cell: Any) -> tuple[Callable[[Any, Any], bool], Any, type | None] | None:
+    """A decision-table cell that is one comparison or equality with a literal, as (op, literal, the
+    value type it answers for — None: any); None for every other cell."""
+    if len(cell.tests) != 1:
+        return None
+    test = cell.tests[0]
+    if test.kind not in ("compare", "equals"):
+        return None
+    lit = literal(test.operand)
+    if lit is MISS:
+        return None
+    lit_type = type(lit)
+    return ORDER_OPS[test.op or "=="], lit, None if lit_type is str and test.kind == "equals" else lit_type
 
 
 def fast_cell(cell: Any, full: Callable[[Any, dict[str, Any], Any], bool]
               ) -> Callable[[Any, dict[str, Any], Any], bool]:
     """A decision-table cell: one comparison or equality with a literal, else ``full``."""
-    if len(cell.tests) != 1:
+    fast = cell_test(cell)
+    if fast is None:
         return full
-    test = cell.tests[0]
-    if test.kind not in ("compare", "equals"):
-        return full
-    lit = literal(test.operand)
-    if lit is MISS:
-        return full
-    check = ORDER_OPS[test.op or "=="]
-    lit_type = type(lit)
-    if lit_type is str and test.kind == "equals":
-        return lambda value, env, clock: value == lit
+    check, lit, lit_type = fast
+    if lit_type is None:
+        return lambda value, env, clock: check(value, lit)
     return lambda value, env, clock: check(value, lit) if type(value) is lit_type else full(value, env, clock)
 
 

@@ -20,45 +20,52 @@ _new_step = tuple.__new__
 
 
 def drive(r: Run) -> None:
-    """Run ready tokens until every one waits, the instance ends, or a node fails."""
-    queue, nodes, steps, effects, now, new_step = r.queue, r.plan.nodes, r.steps, r.effects, r.now, _new_step
-    budget = MAX_STEPS_PER_RUN
+    """Run ready tokens until every one waits, the instance ends, or a node fails.
+
+    A token that leaves by a connected port while no other token is ready goes straight on to the next
+    node (the same order a queue round trip would give). Every node run records exactly one step, so
+    the step count bounds the run."""
+    queue, nodes, steps, now, new_step = r.queue, r.plan.nodes, r.steps, r.now, _new_step
+    limit = r.seq + MAX_STEPS_PER_RUN
     while queue:
         token = queue.popleft()
         node = nodes[token["node"]]
-        budget -= 1
-        if budget < 0:
-            incident(r, node, token, "ENGINE_STEP_LIMIT", f"more than {MAX_STEPS_PER_RUN} steps in one run",
-                     f"单次运行超过 {MAX_STEPS_PER_RUN} 步", {})
-            return
-        r.fx = 0
-        mark = len(effects)
-        try:
-            out = node.run(r, node, token)
-            if type(out) is tuple:  # the common case, inline: leave by a port
-                link = node.links.get(out[0])
-                if link is not None:
+        while True:
+            if r.seq >= limit:
+                incident(r, node, token, "ENGINE_STEP_LIMIT", f"more than {MAX_STEPS_PER_RUN} steps in one run",
+                         f"单次运行超过 {MAX_STEPS_PER_RUN} 步", {})
+                return
+            r.fx = 0
+            try:
+                out = node.run(r, node, token)
+                if type(out) is tuple:  # the common case, inline: leave by a port
+                    port, detail = out
+                    link = node.links.get(port)
+                    if link is not None:
+                        r.seq = seq = r.seq + 1
+                        steps.append(new_step(Step, (seq, node, port, "done", token["since"], now, token["id"],
+                                                     detail, None)))
+                        token["node"], token["from"] = link
+                        token["since"] = now
+                        if not queue:
+                            node = nodes[link[0]]
+                            continue
+                        queue.append(token)
+                        break
+                elif type(out) is End and len(r.tokens) == 1:  # the last token ends the instance, inline
                     r.seq = seq = r.seq + 1
-                    steps.append(new_step(Step, (seq, node, out[0], "done", token["since"], now, token["id"],
-                                                 out[1], None)))
-                    token["node"], token["from"] = link
-                    token["since"] = now
-                    queue.append(token)
-                    continue
-            elif type(out) is End and len(r.tokens) == 1:  # the last token ends the instance, inline
-                r.seq = seq = r.seq + 1
-                steps.append(new_step(Step, (seq, node, None, "done", token["since"], now, token["id"],
-                                             out.detail, None)))
-                r.tokens.clear()
-                state = r.state
-                state["status"], state["outcome"], state["ended_at"] = "completed", out.outcome, now
+                    steps.append(new_step(Step, (seq, node, None, "done", token["since"], now, token["id"],
+                                                 out.detail, None)))
+                    r.tokens.clear()
+                    state = r.state
+                    state["status"], state["outcome"], state["ended_at"] = "completed", out.outcome, now
+                    return
+                if apply(r, node, token, out, None):
+                    return
+            except (ExpressionRuntimeError, NodeIncident) as err:
+                fail(r, node, token, err)
                 return
-            if apply(r, node, token, out, None):
-                return
-        except (ExpressionRuntimeError, NodeIncident) as err:
-            del effects[mark:]
-            fail(r, node, token, err)
-            return
+            break
 
 
 def apply(r: Run, node: PlanNode, token: dict[str, Any], out: Any, actor: str | None) -> bool:
@@ -105,6 +112,9 @@ def apply(r: Run, node: PlanNode, token: dict[str, Any], out: Any, actor: str | 
 
 
 def fail(r: Run, node: PlanNode, token: dict[str, Any], err: Exception) -> None:
+    """The failing node's effects are dropped (those of earlier nodes stay); an incident is recorded."""
+    if r.fx:
+        del r.effects[-r.fx:]
     if isinstance(err, ExpressionRuntimeError):
         p = err.problem
         incident(r, node, token, err.code, p.message_en, p.message_zh,

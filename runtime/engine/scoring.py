@@ -9,15 +9,16 @@ total (e.g. ``0.5 × cost − 0.2 × rating``).
 (direction from ``better``; all equal → 1 for everyone); total = Σ weight × score / Σ weight; the
 HIGHEST total wins. Ties go to the candidate listed first in the snapshot.
 
-All arithmetic is Decimal in the expression language's bounded context.
+All arithmetic is Decimal in the expression language's bounded context (weighted sums run with it as
+the current context, so they can use operators, see :func:`dsl.expr.values.in_ctx`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, Rounded, getcontext
 from typing import Any
 
-from dsl.expr.values import CTX
+from dsl.expr.values import ARITH_ERRORS, CTX, in_ctx
 from runtime.engine.errors import NodeIncident
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
@@ -36,17 +37,35 @@ def check_values(factor_names: tuple[str, ...], candidate: str, values: tuple[An
 def weighted_totals(weights: tuple[Decimal, ...], signs: tuple[int, ...], rows: list[tuple[Any, ...]]
                     ) -> list[Decimal]:
     """Σ ± weight × raw value per candidate (lower wins)."""
+    return in_ctx(weighted_rows, weights, signs, rows)
+
+
+def weighted_rows(weights: tuple[Decimal, ...], signs: tuple[int, ...], rows: list[tuple[Any, ...]]
+                  ) -> list[Decimal]:
+    """:func:`weighted_totals` with CTX's thread copy current (``in_ctx``), so operators may be used.
+
+    Σ is a chain of fused multiply-adds (three factors start from the first product, any other number
+    from 0: the same number, but a zero's exponent shows in the text). For three factors, when no
+    operation rounds (the usual case: a few digits each) plain products and sums give the very same
+    numbers at half the cost, so that is tried first."""
     if -1 in signs:
-        weights = tuple(w if s > 0 else CTX.minus(w) for w, s in zip(weights, signs))
-    mul, fma = CTX.multiply, CTX.fma
+        weights = tuple(w if s > 0 else -w for w, s in zip(weights, signs))
     if len(weights) == 3:  # the common shape (cost, time, load), unrolled
         w0, w1, w2 = weights
-        return [fma(w2, r[2], fma(w1, r[1], mul(w0, r[0]))) for r in rows]
+        ctx = getcontext()
+        ctx.clear_flags()
+        try:
+            totals = [w2 * v2 + (w1 * v1 + w0 * v0) for v0, v1, v2 in rows]
+            if not ctx.flags[Rounded]:
+                return totals
+        except ARITH_ERRORS:
+            pass
+        return [w2.fma(v2, w1.fma(v1, w0 * v0)) for v0, v1, v2 in rows]
     out = []
     for row in rows:
         total = _ZERO
         for w, v in zip(weights, row):
-            total = fma(w, v, total)
+            total = w.fma(v, total)
         out.append(total)
     return out
 
@@ -84,13 +103,13 @@ def rank(totals: list[Decimal], lower_wins: bool) -> list[int]:
 
 def best_two(totals: list[Decimal], lower_wins: bool) -> tuple[int, int | None]:
     """The winner's index and the runner-up's (None with one candidate); first listed wins ties."""
-    best = runner = None
-    for i, t in enumerate(totals):
-        if best is None or (t < totals[best] if lower_wins else t > totals[best]):
-            best, runner = i, best
-        elif runner is None or (t < totals[runner] if lower_wins else t > totals[runner]):
-            runner = i
-    return best, runner
+    pick = min if lower_wins else max
+    top = pick(totals)
+    best = totals.index(top)
+    if len(totals) < 2:
+        return best, None
+    second = pick(totals[:best] + totals[best + 1:])
+    return best, totals.index(second, best + 1) if second == top else totals.index(second)
 
 
 def greedy_split(need: dict[str, int], stocks: list[tuple[str, dict[str, Any]]], max_parts: int

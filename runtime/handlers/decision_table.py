@@ -34,11 +34,17 @@ def compile(config: dict[str, Any], c: NodeCompiler) -> tuple[Any, ...]:
                             f"the table has {len(inputs)} inputs and {len(outputs)} outputs",
                             f"第 {index + 1} 行有 {len(rule['when'])} 个条件、{len(rule['then'])} 个结果，"
                             f"但表格有 {len(inputs)} 个输入列、{len(outputs)} 个输出列")
-        checks = tuple((col, c.cell(text).matches) for col, text in enumerate(rule["when"])
-                       if text.strip() != "-")
+        checks = tuple(_check(col, c.cell(text)) for col, text in enumerate(rule["when"]) if text.strip() != "-")
         then = tuple(_literal(v, o[1]) for v, o in zip(rule["then"], outputs, strict=True))
         rules.append((checks, then, rule.get("note", "")))
     return config["hit_policy"], inputs, outputs, tuple(rules), readers
+
+
+def _check(col: int, cell: Any) -> tuple[Any, ...]:
+    """(column, op, literal, value type, matches): a cell comparing with a literal is tested inline with
+    ``op`` for values of that type (any type when None); everything else calls ``matches``."""
+    op, lit, lit_type = cell.fast or (None, None, None)
+    return col, op, lit, lit_type, cell.matches
 
 
 def run(ctx, node, token):
@@ -47,8 +53,12 @@ def run(ctx, node, token):
     values = [read(env, clock) for read in readers]
     fired = []
     for index, (checks, _, _) in enumerate(rules):
-        for col, matches in checks:
-            if not matches(values[col], env, clock):
+        for col, op, lit, lit_type, matches in checks:
+            v = values[col]
+            if op is not None and (lit_type is None or type(v) is lit_type):
+                if not op(v, lit):
+                    break
+            elif not matches(v, env, clock):
                 break
         else:
             fired.append(index)

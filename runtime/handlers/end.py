@@ -11,13 +11,14 @@ from typing import Any
 from runtime.engine.outcomes import End
 
 
-def compile(config: dict[str, Any], c) -> str:
-    return config["outcome"]
+def compile(config: dict[str, Any], c) -> End:
+    """The node's outcome, already as what ``run`` returns (an End is never changed, so runs share it)."""
+    return End(config["outcome"], config["outcome"])
 
 
 def run(ctx, node, token):
-    return End(node.spec, node.spec)
+    return node.spec
 
 
-def explain(spec: str, detail: str) -> dict[str, Any]:
+def explain(spec: End, detail: str) -> dict[str, Any]:
     return {"outcome": detail}

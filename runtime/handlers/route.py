@@ -14,12 +14,14 @@ The choice is kept in ``state.routes[target]`` (reserve_stock and split_shipment
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
-from dsl.expr.values import ARITH_ERRORS, CTX
+from dsl.expr import ExpressionRuntimeError
+from dsl.expr.values import ARITH_ERRORS, in_ctx
 from runtime.engine import scoring
 from runtime.handlers.route_explain import BACKORDER_REASONS, explain
-from runtime.handlers.route_spec import RouteSpec, compile
+from runtime.handlers.route_spec import RouteSpec, compile, weighing
 
 __all__ = ["compile", "run", "explain"]
 _ONLY_DECIMAL = {Decimal}
@@ -27,21 +29,12 @@ _ONLY_DECIMAL = {Decimal}
 
 def _weights(s: RouteSpec, env: dict[str, Any], clock: Any) -> tuple[tuple[Decimal, ...], tuple[Any, ...]]:
     """Weights in effect and, per factor, the index of the adjust rule that set it (None: base weight).
-    Each distinct condition is evaluated once; the first rule of a factor whose condition holds wins."""
-    if not s.conditions:
-        return s.base_weights, (None,) * len(s.base_weights)
-    held = [when.evaluate(env, clock) is True for when in s.conditions]
-    weights, applied = [], []
-    for base, rules in zip(s.base_weights, s.rules):
-        for cond, index, weight in rules:
-            if held[cond]:
-                weights.append(weight)
-                applied.append(index)
-                break
-        else:
-            weights.append(base)
-            applied.append(None)
-    return tuple(weights), tuple(applied)
+    Each distinct condition is evaluated once, in order; the combination picks a precomputed weighing."""
+    mask = 0
+    for bit, holds in s.condition_bits:
+        if holds(env, clock) is True:
+            mask |= bit
+    return s.weighings[mask] if s.weighings is not None else weighing(s, mask)
 
 
 def _needs(lines: list[dict[str, Any]], gifts_ride_along: bool) -> dict[str, int]:
@@ -53,22 +46,37 @@ def _needs(lines: list[dict[str, Any]], gifts_ride_along: bool) -> dict[str, int
     return need
 
 
-def _scan(ctx, s: RouteSpec, lines: list[dict[str, Any]] | None):
-    """Walk the candidates: (scored views, their raw values, exclusions, views short of stock)."""
+def _scan(ctx, s: RouteSpec, weights: tuple[Decimal, ...], lines: list[dict[str, Any]] | None):
+    """(scored views, their factor values, their totals, exclusions, views short of stock).
+
+    Factors that are plain ``candidate`` fields are read as columns, a factor at a time; when a value
+    is not already a Decimal, or anything fails, the walk is redone evaluating every factor expression
+    per candidate, so values and errors are exactly the expressions'."""
+    if s.columns is not None:
+        try:
+            scored, _, excluded, short = _walk(ctx, s, lines, False)
+            numbers = _column_numbers(s, weights, scored) if scored else None
+        except (ExpressionRuntimeError, KeyError):
+            numbers = None
+        if numbers is not None:
+            return scored, *numbers, excluded, short
+    scored, rows, excluded, short = _walk(ctx, s, lines, True)
+    return scored, rows, _totals(s, weights, scored, rows) if scored else None, excluded, short
+
+
+def _walk(ctx, s: RouteSpec, lines: list[dict[str, Any]] | None, evaluate: bool):
+    """Walk the candidates in snapshot order: skip, exclude (with the reason) or score each; with
+    ``evaluate``, each scored candidate's factor expressions are evaluated into the rows."""
     env, clock, values, filters = ctx.env, ctx.clock, s.evaluators, s.filters
     pool = ctx.snapshot.warehouses if s.target == "warehouse" else ctx.snapshot.carriers
     allowed, skip_closed, full_stock = s.candidates, s.exclude_closed, s.require_full_stock
-    columns = s.columns
-    if columns is not None:
-        getter, single, posts = columns
     scored, rows, excluded, short = [], [], [], []
     need = None
     for cand in pool:
-        cid = cand["id"]
-        if allowed is not None and cid not in allowed:
+        if allowed is not None and cand["id"] not in allowed:
             continue
         if skip_closed and cand.get("status") == "closed":
-            excluded.append((cid, "closed", None))
+            excluded.append((cand["id"], "closed", None))
             continue
         view, ok = cand, None
         stock = cand.get("stock") if lines is not None else None
@@ -78,39 +86,54 @@ def _scan(ctx, s: RouteSpec, lines: list[dict[str, Any]] | None):
             coverable = sum(1 for sku, qty in need.items() if (stock.get(sku) or 0) >= qty)
             ok = coverable == len(need)
             view = {**cand, "stock_ok": ok, "lines_coverable": coverable}
-        env["candidate"] = view
         if filters:
+            env["candidate"] = view
             failed = next((i for i, f in enumerate(filters) if f[1].evaluate(env, clock) is not True), None)
             if failed is not None:
-                excluded.append((cid, "filter", failed))
+                excluded.append((cand["id"], "filter", failed))
                 continue
         if full_stock and ok is not True:
-            excluded.append((cid, "no_stock" if ok is False else "stock_unknown", None))
+            excluded.append((cand["id"], "no_stock" if ok is False else "stock_unknown", None))
             short.append(view)
             continue
         scored.append(view)
-        row = None
-        if columns is not None:  # fast: plain Decimal fields; anything else goes through the expressions
-            try:
-                raw = getter(view)
-            except KeyError:
-                raw = None
-            if raw is not None:
-                if single:
-                    raw = (raw,)
-                if set(map(type, raw)) == _ONLY_DECIMAL:
-                    row = list(raw)
-                    try:
-                        for i, op, lit in posts:
-                            row[i] = op(row[i], lit)
-                    except ARITH_ERRORS:
-                        row = None
-        rows.append(row if row is not None else [v(env, clock) for v in values])
+        if evaluate:
+            env["candidate"] = view
+            rows.append([v(env, clock) for v in values])
     env.pop("candidate", None)
     return scored, rows, excluded, short
 
 
-def _totals(s: RouteSpec, weights: tuple[Decimal, ...], ids: list[str], rows: list[list[Any]]) -> list[Decimal]:
+def _column_numbers(s: RouteSpec, weights: tuple[Decimal, ...], scored: list[dict[str, Any]]
+                    ) -> tuple[list[Any], list[Decimal]] | None:
+    """The scored candidates' factor fields, each read with one itemgetter, and their totals; None unless
+    every value is a plain Decimal and the ``field ⊕ literal`` arithmetic succeeds."""
+    getter, single, posts = s.columns
+    rows = [(getter(view),) for view in scored] if single else [getter(view) for view in scored]
+    if {*map(type, chain.from_iterable(rows))} != _ONLY_DECIMAL:
+        return None
+    try:
+        rows, totals = in_ctx(_column_arithmetic, s, weights, rows, posts)
+    except ARITH_ERRORS:
+        return None
+    if totals is None:
+        totals = scoring.normalised_totals(weights, scoring.normalised_scores(s.signs, rows))
+    return rows, totals
+
+
+def _column_arithmetic(s: RouteSpec, weights: tuple[Decimal, ...], rows: list[Any], posts: tuple[Any, ...]
+                       ) -> tuple[list[Any], list[Decimal] | None]:
+    """(run in CTX) The ``field ⊕ literal`` factors, then the weighted-sum totals (None: normalised)."""
+    if posts:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for i, op, lit in posts:
+                row[i] = op(row[i], lit)
+    return rows, scoring.weighted_rows(weights, s.signs, rows) if s.scoring == "weighted_sum" else None
+
+
+def _totals(s: RouteSpec, weights: tuple[Decimal, ...], scored: list[dict[str, Any]], rows: list[Any]
+            ) -> list[Decimal]:
     """Totals per candidate; a factor value that is not a number (checked only when the arithmetic
     fails, so the common case pays nothing) stops the route with an incident naming it."""
     try:
@@ -118,49 +141,25 @@ def _totals(s: RouteSpec, weights: tuple[Decimal, ...], ids: list[str], rows: li
             return scoring.weighted_totals(weights, s.signs, rows)
         return scoring.normalised_totals(weights, scoring.normalised_scores(s.signs, rows))
     except (TypeError, ArithmeticError):
-        for cid, row in zip(ids, rows, strict=True):
-            scoring.check_values(s.names, cid, row)
+        for view, row in zip(scored, rows, strict=True):
+            scoring.check_values(s.names, view["id"], row)
         raise
-
-
-def _weighted3(s: RouteSpec, weights: tuple[Decimal, ...], ids: list[str], rows: list[list[Any]]):
-    """Three lower-is-better factors, weighted sum: totals, winner and runner-up in one pass."""
-    w0, w1, w2 = weights
-    mul, fma = CTX.multiply, CTX.fma
-    totals, best, runner = [], None, None
-    try:
-        for i, (v0, v1, v2) in enumerate(rows):
-            total = fma(w2, v2, fma(w1, v1, mul(w0, v0)))
-            totals.append(total)
-            if best is None or total < totals[best]:
-                best, runner = i, best
-            elif runner is None or total < totals[runner]:
-                runner = i
-    except (TypeError, ArithmeticError):
-        totals = _totals(s, weights, ids, rows)  # names the value that is not a number (an incident)
-        return totals, *scoring.best_two(totals, True)
-    return totals, best, runner
 
 
 def run(ctx, node, token):
     s: RouteSpec = node.spec
     weights, applied = _weights(s, ctx.env, ctx.clock)
     lines = ctx.snapshot.order.get("lines") or []
-    scored, rows, excluded, short = _scan(ctx, s, lines if s.target == "warehouse" else None)
+    scored, rows, totals, excluded, short = _scan(ctx, s, weights, lines if s.target == "warehouse" else None)
     lower_wins = s.scoring == "weighted_sum"
-    ids = [c["id"] for c in scored]
-    base = (s.target, weights, applied, ids, rows, excluded)
     if scored:
-        if lower_wins and len(weights) == 3 and s.signs == (1, 1, 1):
-            totals, best, runner = _weighted3(s, weights, ids, rows)  # the common shape, one pass
-        else:
-            totals = _totals(s, weights, ids, rows)
-            best, runner = scoring.best_two(totals, lower_wins)
-        winner = ids[best]
+        best, runner = scoring.best_two(totals, lower_wins)
+        winner = scored[best]["id"]
         ctx.state["routes"][s.target] = {"id": winner, "parts": None}
         if s.result_var:
             ctx.set_json_var(s.result_var, {"id": winner, "score": str(totals[best]), "parts": None})
-        return "routed", (*base, totals, best, runner, "routed", None)
+        return "routed", (s.target, weights, applied, scored, rows, excluded, totals, best, runner, "routed", None)
+    base = (s.target, weights, applied, scored, rows, excluded)
     if s.split_allow is not None and short and s.split_allow.evaluate(ctx.env, ctx.clock) is True:
         parts = _split(ctx, s, weights, short, lines, lower_wins)
         if parts is not None and "split" in node.exits:
@@ -189,7 +188,7 @@ def _split(ctx, s, weights, short, lines, lower_wins) -> list[dict[str, Any]] | 
         env["candidate"] = view
         rows.append([v(env, clock) for v in s.evaluators])
     env.pop("candidate", None)
-    preference = [short[i] for i in scoring.rank(_totals(s, weights, [v["id"] for v in short], rows), lower_wins)]
+    preference = [short[i] for i in scoring.rank(_totals(s, weights, short, rows), lower_wins)]
     parts, missing = scoring.greedy_split(_needs(lines, True), [(v["id"], v.get("stock") or {}) for v in preference],
                                           s.max_parts)
     if missing or not parts:

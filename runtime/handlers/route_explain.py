@@ -23,8 +23,9 @@ BACKORDER_REASONS = {
 
 
 def explain(spec: Any, detail: tuple[Any, ...]) -> dict[str, Any]:
-    target, weights, applied, ids, rows, excluded, totals, best, runner, decision, extra = detail
+    target, weights, applied, scored, rows, excluded, totals, best, runner, decision, extra = detail
     s = spec
+    ids = [view["id"] for view in scored]
     scores = scoring.normalised_scores(s.signs, rows) if rows else []
     weighted = s.scoring == "weighted_sum"
     candidates = []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, getcontext, localcontext
 from zoneinfo import ZoneInfo
 
 import pytest
 from tests_expr_support import CLOCK, run
 
 from dsl.expr import compile_expression
+from dsl.expr.values import CTX, in_ctx
 
 D = Decimal
 
@@ -156,3 +157,12 @@ def test_route_filters_read_the_candidate(scope, env):
     compiled = compile_expression("candidate.status == \"open\" and candidate.load < 0.8", route, "boolean")
     assert compiled.evaluate({**env, "candidate": {"status": "open", "load": 0.5}}, CLOCK) is True
     assert compiled.evaluate({**env, "candidate": {"status": "closed", "load": 0.5}}, CLOCK) is False
+
+
+def test_in_ctx_runs_with_the_language_context_and_gives_the_callers_back():
+    """Operators inside ``in_ctx`` round like the language (34 digits), whatever the caller has set."""
+    with localcontext() as caller:
+        caller.prec = 5
+        third = in_ctx(lambda: D(1) / 3)
+        assert third == CTX.divide(D(1), D(3)) and len(third.as_tuple().digits) == 34
+        assert getcontext() is caller and getcontext().prec == 5

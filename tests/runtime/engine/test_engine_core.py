@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from runtime.engine import EventError, PlanError, PlanMismatch, compile_plan, events, run
+from runtime.engine import EventError, PlanError, PlanMismatch, compile_plan, events, loop, run
 from runtime.engine.state import STATE_FORMAT
 from tests.runtime.engine.support import (
     CLOCK,
@@ -160,6 +160,18 @@ def test_expression_runtime_error_is_an_incident_at_the_node_and_retry_resumes_t
     assert retried.state["status"] == "completed" and retried.state["vars"]["share"] == "2"
     assert retried.state["vtypes"] == {"share": "decimal"} and retried.state["incident"] is None
     assert path(retried) == [("share", "next"), ("done", None)] and kinds(retried) == []
+
+
+def test_a_run_past_the_step_limit_stops_with_an_incident_at_the_next_node(monkeypatch):
+    """The limit guards against runaway runs (validation already refuses loops without a wait)."""
+    monkeypatch.setattr(loop, "MAX_STEPS_PER_RUN", 3)
+    chain = [node(n, "assign", assignments=[{"target": n, "value": "1"}]) for n in ("a", "b", "c", "d")]
+    plan = compile_plan(flow("chain", "a", [*chain, end()], [("a", "next", "b"), ("b", "next", "c"),
+                                                              ("c", "next", "d"), ("d", "next", "done")]))
+    stopped = start(plan, snapshot())
+    assert path(stopped) == [("a", "next"), ("b", "next"), ("c", "next"), ("d", None)]
+    assert stopped.state["status"] == "incident" and stopped.state["incident"]["code"] == "ENGINE_STEP_LIMIT"
+    assert stopped.state["incident"]["node"] == "d" and "d" not in stopped.state["vars"]
 
 
 def test_call_service_error_without_an_error_port_is_an_incident_and_retry_calls_again():

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from random import Random
 
 import pytest
 
+from dsl.expr.values import CTX
 from runtime.engine import compile_plan
 from runtime.engine.scoring import best_two, greedy_split, normalised_scores, normalised_totals, weighted_totals
 from tests.runtime.engine.support import customer, effect, flow, node, order, snapshot, start, step
@@ -48,9 +50,42 @@ def test_weighted_sum_subtracts_higher_is_better_factors_and_the_lowest_wins():
     assert totals == [D("4.0"), D("1.0")] and best_two(totals, lower_wins=True) == (1, 0)
 
 
+def test_weighted_sums_are_the_fused_multiply_add_chain_digit_for_digit():
+    """Products and sums stand in for the multiply-add chain only when nothing rounds: same text always."""
+    rng = Random(7)
+
+    def number():
+        digits, exponent = rng.choice([1, 2, 3, 17, 20, 34, 40]), rng.choice([-40, -3, -1, 0, 2, 10, 900])
+        return D(f"{rng.choice(['', '-'])}{rng.randrange(10 ** digits)}E{exponent}")
+
+    def fused(weights, signs, row):
+        ws = [w if s > 0 else CTX.minus(w) for w, s in zip(weights, signs)]
+        if len(ws) == 3:
+            return CTX.fma(ws[2], row[2], CTX.fma(ws[1], row[1], CTX.multiply(ws[0], row[0])))
+        total = D(0)
+        for w, v in zip(ws, row):
+            total = CTX.fma(w, v, total)
+        return total
+
+    def outcome(fn):
+        try:
+            return [str(t) for t in fn()]
+        except ArithmeticError as err:
+            return type(err).__name__
+
+    for _ in range(3000):
+        n = rng.choice([2, 3, 3, 4])
+        weights, signs = tuple(number() for _ in range(n)), tuple(rng.choice([1, -1]) for _ in range(n))
+        rows = [tuple(number() for _ in range(n)) for _ in range(3)]
+        assert outcome(lambda: weighted_totals(weights, signs, rows)) == outcome(
+            lambda: [fused(weights, signs, row) for row in rows]), (weights, signs, rows)
+
+
 def test_ties_go_to_the_first_listed_candidate():
     assert best_two([D(1), D(1), D(2)], lower_wins=True) == (0, 1)
     assert best_two([D(1), D(2), D(2)], lower_wins=False) == (1, 2)
+    assert best_two([D(3), D(1), D(2), D(1)], lower_wins=True) == (1, 3)
+    assert best_two([D(2), D(1)], lower_wins=True) == (1, 0) and best_two([D(5)], lower_wins=True) == (0, None)
 
 
 def test_greedy_split_takes_whole_skus_from_the_fewest_warehouses():
