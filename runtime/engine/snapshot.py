@@ -9,7 +9,6 @@ engine never changes it, and callers must not change it during a run.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any, NamedTuple, TypedDict
 
 from runtime.engine.state import jsonable
@@ -77,20 +76,13 @@ def build_snapshot(order: dict[str, Any], customer: dict[str, Any] | None = None
 
 
 _new_snapshot = tuple.__new__  # Snapshot's own __new__ is a Python function; the fields are all given here
-_ID = itemgetter("id")
 
 
 def _candidates(given: Any, what: str) -> tuple[dict[str, Any], ...]:
     if isinstance(given, dict):
         return tuple(c if c.get("id") == key else {**c, "id": key} for key, c in given.items())
     out = tuple(given or ())
-    if out and not _dicts_with_text_ids(out):
-        raise TypeError(f"each of the snapshot's {what} must be a dict with a text 'id'")
+    for c in out:
+        if type(c) is not dict or type(c.get("id")) is not str:
+            raise TypeError(f"each of the snapshot's {what} must be a dict with a text 'id'")
     return out
-
-
-def _dicts_with_text_ids(candidates: tuple[Any, ...]) -> bool:
-    try:
-        return {*map(type, candidates)} == {dict} and {*map(type, map(_ID, candidates))} == {str}
-    except KeyError:
-        return False

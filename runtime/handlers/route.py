@@ -126,8 +126,8 @@ def _column_arithmetic(s: RouteSpec, weights: tuple[Decimal, ...], rows: list[An
     """(run in CTX) The ``field ⊕ literal`` factors, then the weighted-sum totals (None: normalised)."""
     if posts:
         rows = [list(row) for row in rows]
-        for row in rows:
-            for i, op, lit in posts:
+        for i, op, lit in posts:
+            for row in rows:
                 row[i] = op(row[i], lit)
     return rows, scoring.weighted_rows(weights, s.signs, rows) if s.scoring == "weighted_sum" else None
 
