@@ -21,6 +21,7 @@ from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from designer.auth.guard import UNSAFE_METHODS
 from designer.auth.identity import current_user
 from designer.extensions import db
 from runtime.store.audit import record
@@ -28,7 +29,6 @@ from runtime.store.models import AuditEntry
 
 log = logging.getLogger(__name__)
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_AUDITED = frozenset({"validation.validate_flow", "dry_runs.dry_run", "orders.ingest_event", "auth.logout",
                          "demo_receiver.receive"})
 _RECORDED = "orderloom_audit_recorded"
