@@ -18,6 +18,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DEMO_PASSWORD = "orderloom"
 SECRET_KEY_FILE = "secret_key"
 SQLITE_FILE = "orderloom.db"
+DEFAULT_LEASE_SECONDS = 30.0
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,8 @@ class Settings:
     timezone: str
     #: the password of the demo users (``orderloom demo`` only, never a production start)
     demo_password: str = field(default=DEFAULT_DEMO_PASSWORD, repr=False)
+    #: Celery workers: how long an order lease lasts without a heartbeat (docs/distributed.md)
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -52,6 +55,7 @@ class Settings:
             secret_key=_get(environ, "ORDERLOOM_SECRET_KEY") or _stored_secret_key(data_dir),
             timezone=check_timezone(_get(environ, "ORDERLOOM_TIMEZONE") or DEFAULT_TIMEZONE),
             demo_password=_get(environ, "ORDERLOOM_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
+            lease_seconds=check_lease_seconds(_get(environ, "ORDERLOOM_LEASE_SECONDS")),
         )
 
     @property
@@ -82,6 +86,19 @@ def check_timezone(name: str) -> str:
             f"ORDERLOOM_TIMEZONE={name!r} is not an IANA time zone (for example Asia/Shanghai or UTC)"
         ) from exc
     return name
+
+
+def check_lease_seconds(raw: str | None) -> float:
+    """``ORDERLOOM_LEASE_SECONDS`` as a positive number of seconds (the default when unset)."""
+    if raw is None:
+        return DEFAULT_LEASE_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(f"ORDERLOOM_LEASE_SECONDS={raw!r} must be a positive number of seconds (for example 30)")
+    return value
 
 
 def _get(environ: Mapping[str, str], name: str) -> str | None:

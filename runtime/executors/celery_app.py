@@ -86,7 +86,9 @@ def create_app(settings: Settings | None = None, *, broker_url: str | None = Non
         # a submit while Redis is down gives up after about a second (logged; the sweeper runs the order)
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5},
         result_expires=300,
-        worker_prefetch_multiplier=4,
+        # a process_orders message carries up to 200 orders: each pool process reserves one message beyond the
+        # one it runs, so another worker host gets the next batch instead of a backlog queued here
+        worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         # the schedule is static and every periodic task is an idempotent poll: an in-memory scheduler
         # (no schedule file to corrupt when beat is SIGKILLed; a restarted beat simply runs everything now)

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from runtime.config import Settings
-from runtime.executors.leased import LeasedRunner, lease_seconds, sweep, worker_id
+from runtime.executors.leased import LeasedRunner, sweep, worker_id
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _build(app: Any, pid: int) -> WorkerState:
     runtime = Runtime(db, timezone=settings.timezone, executor=executor, publisher=publisher)
     if db.dialect == "postgresql":
         runtime.batch_size, runtime.batch_seconds = PG_BATCH_ORDERS, PG_BATCH_SECONDS
-    runner = LeasedRunner(runtime, worker_id(), timedelta(seconds=lease_seconds()))
+    runner = LeasedRunner(runtime, worker_id(), timedelta(seconds=settings.lease_seconds))
     log.info("orderloom worker process %d (%s): database %s, live events %s, leases of %s s", pid, runner.owner,
              settings.database_kind, "on" if publisher else "off", runner.ttl.total_seconds())
     return WorkerState(settings, db, runtime, publisher, executor, runner, pid)

@@ -30,25 +30,12 @@ from runtime.store.types import utcnow
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEASE_S = 30.0
 MAX_ROUNDS = 10  # orders that keep getting new events are left to their own messages after this many
 
 
 def worker_id() -> str:
     """This process's lease owner name: host, pid and a random tag (a restarted pid is someone else)."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def lease_seconds(env: dict[str, str] | None = None) -> float:
-    """``ORDERLOOM_LEASE_SECONDS`` (default 30): how long a lease lasts without a heartbeat."""
-    raw = (os.environ if env is None else env).get("ORDERLOOM_LEASE_SECONDS", "")
-    try:
-        value = float(raw) if raw else DEFAULT_LEASE_S
-    except ValueError:
-        raise ValueError(f"ORDERLOOM_LEASE_SECONDS must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise ValueError("ORDERLOOM_LEASE_SECONDS must be positive")
-    return value
 
 
 class Heartbeat:
@@ -143,7 +130,8 @@ class LeasedRunner:
         return sum(r["processed"] + r["failed"] for r in results)
 
     def _hand_back(self, order_ids: list[int]) -> None:
-        """The batch failed (a database error): release at once, so the sweeper need not wait for expiry."""
+        """The batch failed (a database error): release at once — the next delivery of these orders can claim
+        them without waiting for the leases to lapse."""
         try:
             with self.db.transaction() as session:
                 leases.release(session, order_ids, self.owner)

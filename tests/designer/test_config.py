@@ -58,6 +58,15 @@ def test_a_bad_time_zone_is_a_clear_startup_error(tmp_path, zone):
         Settings.from_env({"ORDERLOOM_DATA_DIR": str(tmp_path), "ORDERLOOM_TIMEZONE": zone})
 
 
+def test_the_lease_time_of_the_workers_is_a_positive_number_of_seconds(tmp_path):
+    base = {"ORDERLOOM_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base).lease_seconds == 30.0
+    assert Settings.from_env({**base, "ORDERLOOM_LEASE_SECONDS": "2.5"}).lease_seconds == 2.5
+    for bad in ("0", "-1", "soon", "nan"):
+        with pytest.raises(ConfigError, match="ORDERLOOM_LEASE_SECONDS"):
+            Settings.from_env({**base, "ORDERLOOM_LEASE_SECONDS": bad})
+
+
 def test_a_data_dir_that_cannot_be_created_names_the_variable(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

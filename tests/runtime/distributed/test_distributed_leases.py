@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -29,8 +30,14 @@ class Collect:
 
 
 def ingest(db, n: int, tag: str) -> list[int]:
+    """``n`` paid orders, ingested by 8 threads (their ingests commit together); nothing is sent."""
     runtime = Runtime(db, executor=Collect(), publisher=NullPublisher())
-    return [runtime.ingest("tmall", f"{tag}-{i}", "order.paid", order_payload(i))["order_id"] for i in range(n)]
+
+    def one(i: int) -> int:
+        return runtime.ingest("tmall", f"{tag}-{i}", "order.paid", order_payload(i))["order_id"]
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
 
 
 def unprocessed(db, order_ids: list[int]) -> int:
@@ -105,8 +112,8 @@ def test_the_same_message_delivered_twice_runs_once(world, celery_client):
 
 
 def test_the_heartbeat_keeps_a_batch_longer_than_its_lease_leased(world, celery_client):
-    db, ttl = world["db"], 2.0
-    ids = ingest(db, 400, "long")
+    db, ttl = world["db"], 1.0
+    ids = ingest(db, 2000, "long")  # ten transactions of 200 in one message: several seconds
     expiries: set = set()
     with running_worker(with_lease(world["env"], ttl), world["tmp"] / "worker.log", celery_client,
                         concurrency=2, beat=False) as worker:
