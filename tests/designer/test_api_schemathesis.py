@@ -17,7 +17,7 @@ from tests.auth_support import OPERATOR_GROUPS, token_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-EXAMPLES = 6
+EXAMPLES = 10
 CHECKS = [not_a_server_error, response_schema_conformance]
 FIXED = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
