@@ -31,7 +31,7 @@ ANONYMOUS = "anonymous"
 MAX_ID = 2**63 - 1
 
 ACTOR_PARAM = {"name": ACTOR_HEADER, "in": "header", "required": False, "schema": {"type": "string"},
-               "description": "Who acts, when the body has no `actor` (replaced by the signed-in user later)"}
+               "description": "Ignored when signed in (always, on this endpoint): the signed-in user acts"}
 
 
 def load_query(schema: Schema) -> dict[str, Any]:

@@ -15,7 +15,7 @@ DECIMAL = {"type": ["string", "number"], "format": "decimal"}
 
 def actor_field() -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=100),
-                         metadata={"description": "Who acts (else the X-Orderloom-User header)"})
+                         metadata={"description": "Ignored when signed in: the signed-in user acts"})
 
 
 class PageQuerySchema(Schema):
