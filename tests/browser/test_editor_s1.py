@@ -15,6 +15,7 @@ from tests.browser.canvas_steps import (
     field,
     fill,
     node,
+    select_node,
     type_expression,
 )
 
@@ -104,4 +105,7 @@ def test_editor_builds_s1_fixes_an_error_test_runs_and_submits(page: Page, serve
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_test_id("save-state")).to_have_text("只读")
     expect(page.locator(".editor-header .state")).to_contain_text("审核中")
+    expect(page.get_by_test_id("palette")).to_have_count(0)  # a submitted version only shows
+    select_node(page, "finance_review")
+    expect(page.locator("#node-label")).to_be_disabled()
     shots("submitted")

@@ -2,6 +2,7 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
+import { useSession } from "../../app/session";
 import { useCatalog } from "../../catalog/catalog";
 import { ApiProblem } from "../../api/client";
 import { pick, useLang, useT, type MessageKey } from "../../i18n";
@@ -95,7 +96,7 @@ function Workspace({ sync }: { sync: DraftSync }) {
               <div className="canvas-area">
                 <CanvasToolbar readOnly={readOnly} />
                 <Notice />
-                <Canvas />
+                <Canvas readOnly={readOnly} />
               </div>
             )}
             {view !== "canvas" && <TextView dsl={sync.dsl} onEdit={sync.editText} readOnly={readOnly} />}
@@ -108,7 +109,7 @@ function Workspace({ sync }: { sync: DraftSync }) {
             {bottom === "problems" ? <ProblemList /> : <DryRunPanel />}
           </div>
         </div>
-        <PropertyPanel pickers={pickers} />
+        <PropertyPanel pickers={pickers} readOnly={readOnly} />
       </div>
       {sync.saveState === "conflict" && <ConflictDialog sync={sync} />}
     </div>
@@ -119,7 +120,8 @@ export function EditorPage() {
   const t = useT();
   const { key = "", number = "1" } = useParams();
   const store = useMemo(() => createEditorStore(), [key, number]);
-  const sync = useDraftSync(store, key, Number(number));
+  const role = useSession((s) => s.user?.role);
+  const sync = useDraftSync(store, key, Number(number), role === "editor" || role === "admin");
   const { loaded, load } = useCatalog();
   const [catalogError, setCatalogError] = useState<string | null>(null);
   const doc = store((s) => s.doc);

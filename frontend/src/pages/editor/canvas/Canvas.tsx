@@ -23,7 +23,7 @@ function useTransientNodeState() {
   return { dragging, setDragging, measured, setMeasured };
 }
 
-export function Canvas() {
+export function Canvas({ readOnly }: { readOnly: boolean }) {
   const store = useEditorStore();
   const lang = useLang();
   const t = useT();
@@ -110,8 +110,9 @@ export function Canvas() {
 
   return (
     <div className="canvas" data-testid="canvas" onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "move"; }}
-      onDrop={onDrop}>
+      onDrop={readOnly ? undefined : onDrop}>
       <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} onNodesChange={onNodesChange}
+        nodesDraggable={!readOnly} nodesConnectable={!readOnly}
         onEdgesChange={onEdgesChange} onConnect={onConnect} deleteKeyCode={null} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.2}
         onPaneClick={() => store.getState().select({ nodes: [], edges: [] })} proOptions={{ hideAttribution: true }}>
         <Background />

@@ -33,7 +33,8 @@ function useDebounced(delay: number) {
   }, [delay]);
 }
 
-export function useDraftSync(store: EditorStore, flowKey: string, number: number): DraftSync {
+/** ``editable``: the user may change drafts (editor, admin); everyone else sees them read-only. */
+export function useDraftSync(store: EditorStore, flowKey: string, number: number, editable = true): DraftSync {
   const [version, setVersion] = useState<Version | null>(null);
   const [saveState, setSaveState] = useState<SaveState>("loading");
   const [error, setError] = useState<string | null>(null);
@@ -60,8 +61,8 @@ export function useDraftSync(store: EditorStore, flowKey: string, number: number
     store.getState().load(answer.version.document);
     setDsl(answer.version.dsl ?? "");
     setError(null);
-    setSaveState(answer.version.state === "draft" ? "saved" : "readonly");
-  }, [adopt, flowKey, number, store]);
+    setSaveState(answer.version.state === "draft" && editable ? "saved" : "readonly");
+  }, [adopt, flowKey, number, store, editable]);
 
   useEffect(() => {
     reload().catch((e: Error) => { setError(e.message); setSaveState("failed"); });

@@ -15,6 +15,7 @@ export interface ExpressionEditorProps {
   errors: string[];
   label: string;
   placeholder?: string;
+  readOnly?: boolean;
 }
 
 /** Complete the dotted name before the cursor from the known field paths. */
@@ -30,7 +31,7 @@ export function completeFields(fields: FieldPath[]) {
   };
 }
 
-export function ExpressionEditor({ value, onChange, fields, errors, label, placeholder }: ExpressionEditorProps) {
+export function ExpressionEditor({ value, onChange, fields, errors, label, placeholder, readOnly = false }: ExpressionEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ onChange, errors, fields });
@@ -47,6 +48,8 @@ export function ExpressionEditor({ value, onChange, fields, errors, label, place
           autocompletion({ override: [(ctx) => completeFields(latest.current.fields)(ctx)] }),
           placeholderExt(placeholder ?? ""),
           EditorView.lineWrapping,
+          EditorState.readOnly.of(readOnly),
+          EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ "aria-label": label, spellcheck: "false", autocorrect: "off" }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
@@ -55,7 +58,7 @@ export function ExpressionEditor({ value, onChange, fields, errors, label, place
       }),
     });
     return () => view.current?.destroy();
-  }, []);
+  }, [readOnly]);
 
   useEffect(() => {
     const current = view.current;

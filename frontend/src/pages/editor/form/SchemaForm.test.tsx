@@ -12,7 +12,7 @@ afterEach(cleanup);
 
 function context(config: Record<string, unknown>): FormContextValue {
   return {
-    lang: "zh", t: (key, params) => translate("zh", key, params), config, orderModel: ORDER_MODEL,
+    lang: "zh", t: (key, params) => translate("zh", key, params), config, orderModel: ORDER_MODEL, readOnly: false,
     problemsAt: () => [], fields: (bindings) => fieldPaths(ORDER_MODEL, bindings),
     pickers: { groups: ["finance"], connections: ["compliance"], flows: ["ce-certificate-check"] },
   };

@@ -34,11 +34,11 @@ function FieldErrors({ path }: { path: string }) {
 
 /** The widget alone (no label): also used for the cells of row editors. */
 export function FieldInput({ path, schema, value, onChange }: FieldProps) {
-  const { fields, problemsAt, lang } = useForm();
+  const { fields, problemsAt, lang, readOnly } = useForm();
   const props: InputProps = { id: fieldId(path), schema, value, onChange };
   switch (widgetFor(schema)) {
     case "expression":
-      return <ExpressionEditor value={typeof value === "string" ? value : ""} label={titleOf(schema, lang, path)}
+      return <ExpressionEditor value={typeof value === "string" ? value : ""} label={titleOf(schema, lang, path)} readOnly={readOnly}
         onChange={(text) => onChange(text === "" ? undefined : text)} fields={fields(schema["x-bindings"])}
         errors={problemsAt(path).map((p) => pick(lang, p.message_zh, p.message_en))} />;
     case "unaryTest":

@@ -20,6 +20,8 @@ export interface FormContextValue {
   fields: (bindings?: Record<string, string>) => FieldPath[];
   pickers: Pickers;
   orderModel: JsonSchema | null;
+  /** A submitted version or a user who may not edit: every widget only shows. */
+  readOnly: boolean;
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);

@@ -22,21 +22,21 @@ const FLOW_SCHEMA: JsonSchema = {
 const WHEN_SCHEMA: JsonSchema = { type: "string", "x-expression": "boolean", title: "Trigger condition", "x-title-zh": "触发条件" };
 const ID_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 
-function useFormContext(node: FlowNode | null, pickers: Pickers): FormContextValue {
+function useFormContext(node: FlowNode | null, pickers: Pickers, readOnly: boolean): FormContextValue {
   const lang = useLang();
   const t = useT();
   const doc = useEditor((s) => s.doc)!;
   const problems = useEditor((s) => s.problems);
   const orderModel = useCatalog((s) => s.orderModel);
   return useMemo(() => ({
-    lang, t, pickers, orderModel,
+    lang, t, pickers, orderModel, readOnly,
     config: node?.config ?? {},
     problemsAt: (path: string) => problems.filter((p) => {
       const target = problemTarget(doc, p.path);
       return target.node === (node?.id ?? null) && target.field === path;
     }),
     fields: (bindings?: Record<string, string>) => completionsFor(orderModel, bindings),
-  }), [lang, t, pickers, orderModel, node, doc, problems]);
+  }), [lang, t, pickers, orderModel, readOnly, node, doc, problems]);
 }
 
 /** Scroll to and focus the field a problem-list click asked for. */
@@ -102,14 +102,14 @@ function NodeHeader({ node, doc }: { node: FlowNode; doc: FlowDocument }) {
   );
 }
 
-export function PropertyPanel({ pickers }: { pickers: Pickers }) {
+export function PropertyPanel({ pickers, readOnly }: { pickers: Pickers; readOnly: boolean }) {
   const t = useT();
   const store = useEditorStore();
   const doc = useEditor((s) => s.doc)!;
   const selection = useEditor((s) => s.selection);
   const node = selection.nodes.length === 1 ? doc.nodes.find((n) => n.id === selection.nodes[0]) ?? null : null;
   const nodeType = useCatalog((s) => (node ? s.byName[node.type] : undefined));
-  const context = useFormContext(node, pickers);
+  const context = useFormContext(node, pickers, readOnly);
   const panel = useRef<HTMLDivElement>(null);
   useFocusField(panel);
   const commit = (next: FlowDocument) => store.getState().commit(next);
@@ -118,11 +118,13 @@ export function PropertyPanel({ pickers }: { pickers: Pickers }) {
     return (
       <div className="property-panel" ref={panel} data-testid="property-panel">
         <FormContext.Provider value={context}>
+          <fieldset className="plain" disabled={readOnly}>
           <h2>{t("editor.flowSettings")}</h2>
           <ObjectFields path="" schema={FLOW_SCHEMA} value={{ name: doc.name, description: doc.description }}
             onChange={(v) => commit({ ...doc, ...(v as object), name: String((v as Record<string, unknown>)?.name ?? "") })} />
           <FieldView name="when" path="trigger.when" schema={WHEN_SCHEMA} value={doc.trigger.when}
             onChange={(when) => commit({ ...doc, trigger: { ...doc.trigger, when: when as string | undefined } })} />
+          </fieldset>
         </FormContext.Provider>
       </div>
     );
@@ -130,9 +132,11 @@ export function PropertyPanel({ pickers }: { pickers: Pickers }) {
   return (
     <div className="property-panel" ref={panel} data-testid="property-panel">
       <FormContext.Provider value={context}>
+        <fieldset className="plain" disabled={readOnly}>
         <NodeHeader node={node} doc={doc} />
         {nodeType && <ObjectFields path="config" schema={nodeType.config_schema} value={node.config}
           onChange={(config) => commit(setConfig(doc, node.id, (config ?? {}) as Record<string, unknown>))} />}
+        </fieldset>
       </FormContext.Provider>
     </div>
   );
