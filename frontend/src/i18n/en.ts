@@ -1,7 +1,9 @@
 // English: the same keys as zh.ts (the type checker and a test hold them equal).
+import { screensEn } from "./screens.en";
 import type { MessageKey } from "./zh";
 
 export const en: Record<MessageKey, string> = {
+  ...screensEn,
   "app.name": "Orderloom process designer",
   "nav.flows": "Flows",
   "nav.reviews": "Reviews",

@@ -1,5 +1,8 @@
 // Simplified Chinese: the default language and the list of every message key (en.ts must match it).
+import { screensZh } from "./screens.zh";
+
 export const zh = {
+  ...screensZh,
   "app.name": "Orderloom 订单流程设计器",
   "nav.flows": "流程",
   "nav.reviews": "审核",
