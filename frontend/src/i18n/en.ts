@@ -32,7 +32,7 @@ export const en: Record<MessageKey, string> = {
   "common.all": "All",
   "common.search": "Search",
   "pending.title": "This page is being built",
-  "pending.body": "This page comes with the second part of the frontend.",
+  "pending.body": "Not available yet. Until it is, GET /api/dashboard serves the figures (orders per minute by channel, routing split, approval queue, return reasons).",
   "notfound.title": "Page not found",
   "kind.intake": "Intake",
   "kind.approval": "Approval",

@@ -31,7 +31,7 @@ export const zh = {
   "common.all": "全部",
   "common.search": "搜索",
   "pending.title": "此页面尚在建设中",
-  "pending.body": "本页面由前端第二部分实现。",
+  "pending.body": "暂未开放。在此之前，可通过 GET /api/dashboard 获取数据（各渠道每分钟订单量、分仓比例、审批队列、退货原因）。",
   "notfound.title": "找不到页面",
   "kind.intake": "接单",
   "kind.approval": "审批",
